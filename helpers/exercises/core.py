@@ -1,0 +1,215 @@
+"""Self-checking exercises: ``check(answer)``, ``hint()`` and ``solution()``.
+
+Each lesson has a module in :mod:`helpers.exercises` (named after the lesson) that
+defines its questions as :class:`Exercise` objects ``q1``, ``q2``, ... A notebook uses::
+
+    from helpers.exercises import getting_started as ex
+    answer = ...            # the learner replaces the ... placeholder
+    ex.q1.check(answer)
+    # ex.q1.hint()
+    # ex.q1.solution()
+
+``check`` never raises for a wrong answer: it prints what was expected and what it got,
+and a placeholder that was left in prints "not attempted yet". Errors inside the
+learner's own function are reported as a sentence, not as a traceback, so "Run all"
+goes through.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+__all__ = [
+    "Exercise",
+    "Outcome",
+    "NotAttempted",
+    "Wrong",
+    "call",
+    "expect_array",
+    "expect_equal",
+    "expect_number",
+    "is_placeholder",
+]
+
+
+class Wrong(Exception):
+    """Raised by a test to say what is wrong with the answer (the message is shown)."""
+
+
+class NotAttempted(Exception):
+    """Raised when the answer is still the placeholder."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Result of checking one answer: ``status`` is "correct", "wrong" or "not attempted"."""
+
+    status: str
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "correct"
+
+
+def is_placeholder(answer: Any) -> bool:
+    """True for what a starter cell holds before the learner answers: ``...`` or ``None``."""
+    return answer is Ellipsis or answer is None
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, threshold=20, edgeitems=3, precision=4)
+        return f"array of shape {value.shape}, dtype {value.dtype}: {text}"
+    text = repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def call(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call the learner's function; turn its exceptions into a :class:`Wrong` sentence.
+
+    A function that returns ``None`` or ``...`` counts as not attempted (a body of
+    ``...`` or a forgotten ``return``).
+    """
+    if is_placeholder(function):
+        raise NotAttempted
+    if not callable(function):
+        raise Wrong(f"expected a function, got {type(function).__name__} {_short(function)}")
+    shown = ", ".join([_short(a) for a in args] + [f"{k}={_short(v)}" for k, v in kwargs.items()])
+    try:
+        result = function(*args, **kwargs)
+    except Exception as exc:  # the learner's code failed: report it, don't crash the notebook
+        raise Wrong(
+            f"your function raised {type(exc).__name__}: {exc}\n   when called with {shown}"
+        ) from None
+    if is_placeholder(result):
+        raise NotAttempted(
+            "your function returns None: fill in its body and make sure it ends with `return`."
+        )
+    return result
+
+
+def expect_equal(got: Any, expected: Any, what: str = "the answer") -> None:
+    """Raise :class:`Wrong` unless ``got == expected``."""
+    if isinstance(got, np.ndarray) and got.ndim == 0:
+        got = got.item()
+    if got != expected:
+        raise Wrong(f"{what}: expected {_short(expected)}, got {_short(got)}")
+
+
+def expect_number(got: Any, expected: float, what: str = "the answer", *, rel: float = 1e-6, abs_: float = 1e-9) -> None:
+    """Raise :class:`Wrong` unless ``got`` is a number close to ``expected``."""
+    if isinstance(got, np.ndarray) and got.size == 1:
+        got = got.item()
+    if isinstance(got, bool) or not isinstance(got, (int, float, np.integer, np.floating)):
+        raise Wrong(f"{what}: expected a number, got {type(got).__name__} {_short(got)}")
+    if not math.isclose(float(got), float(expected), rel_tol=rel, abs_tol=abs_):
+        raise Wrong(f"{what}: expected {expected!r}, got {got!r}")
+
+
+def expect_array(
+    got: Any,
+    expected: np.ndarray,
+    what: str = "the result",
+    *,
+    dtype: Any = None,
+    atol: float = 1e-6,
+) -> None:
+    """Raise :class:`Wrong` unless ``got`` is an array of the right shape (and dtype) and values."""
+    if not isinstance(got, np.ndarray):
+        if hasattr(got, "numpy"):  # a TensorFlow tensor
+            got = got.numpy()
+        else:
+            raise Wrong(f"{what}: expected a NumPy array, got {type(got).__name__} {_short(got)}")
+    expected = np.asarray(expected)
+    if got.shape != expected.shape:
+        raise Wrong(f"{what}: expected shape {expected.shape}, got shape {got.shape}")
+    if dtype is not None and got.dtype != np.dtype(dtype):
+        raise Wrong(f"{what}: expected dtype {np.dtype(dtype)}, got dtype {got.dtype}")
+    if not np.allclose(got.astype(np.float64), expected.astype(np.float64), atol=atol, rtol=1e-6, equal_nan=True):
+        where = np.argwhere(~np.isclose(got.astype(np.float64), expected.astype(np.float64), atol=atol, rtol=1e-6))
+        index = tuple(int(i) for i in where[0]) if len(where) else ()
+        raise Wrong(
+            f"{what}: values differ at {len(where)} of {expected.size} positions; "
+            f"first at index {index}: expected {expected[index]!r}, got {got[index]!r}"
+        )
+
+
+class Exercise:
+    """One question with a checker, a hint and a solution.
+
+    Parameters
+    ----------
+    title
+        Short name shown in every message ("Exercise 1 · Count the pixels").
+    test
+        ``test(answer)`` raises :class:`Wrong` with a specific message when the answer is
+        wrong; it returns normally when the answer is right.
+    hint, solution
+        Text shown by :meth:`hint` and :meth:`solution` (the solution is usually code).
+    reference
+        The reference answer (value or function); the unit tests check it passes.
+    wrong_answers
+        Typical mistakes; the unit tests check that each one fails.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        test: Callable[[Any], None],
+        hint: str,
+        solution: str,
+        reference: Any,
+        wrong_answers: Sequence[Any] = (),
+    ) -> None:
+        self.title = title
+        self.test = test
+        self.hint_text = textwrap.dedent(hint).strip()
+        self.solution_text = textwrap.dedent(solution).strip()
+        self.reference = reference
+        self.wrong_answers = tuple(wrong_answers)
+
+    def __repr__(self) -> str:
+        return f"<Exercise {self.title!r}: call .check(answer), .hint() or .solution()>"
+
+    def evaluate(self, answer: Any = ...) -> Outcome:
+        """Check ``answer`` and return an :class:`Outcome` (nothing printed)."""
+        if is_placeholder(answer):
+            return Outcome("not attempted", "replace the ... placeholder with your answer, then run the cell again.")
+        try:
+            self.test(answer)
+        except NotAttempted as exc:
+            return Outcome("not attempted", str(exc) or "replace the ... placeholder with your answer.")
+        except Wrong as exc:
+            return Outcome("wrong", str(exc))
+        except Exception as exc:  # a checker must never crash the learner's notebook
+            return Outcome("wrong", f"the answer could not be checked ({type(exc).__name__}: {exc}).")
+        return Outcome("correct", "well done.")
+
+    def check(self, answer: Any = ...) -> None:
+        """Check ``answer`` and print a friendly verdict."""
+        outcome = self.evaluate(answer)
+        if outcome.status == "correct":
+            print(f"✅ {self.title}: correct, {outcome.message}")
+        elif outcome.status == "not attempted":
+            print(f"⏳ {self.title}: not attempted yet. {_capitalise(outcome.message)}")
+        else:
+            print(f"❌ {self.title}: not quite. {_capitalise(outcome.message)}")
+
+    def hint(self) -> None:
+        """Print a hint."""
+        print(f"💡 Hint for {self.title}:\n" + textwrap.indent(self.hint_text, "   "))
+
+    def solution(self) -> None:
+        """Print the solution."""
+        print(f"📖 Solution to {self.title}:\n" + textwrap.indent(self.solution_text, "   "))
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text

@@ -1,0 +1,139 @@
+"""The one setup call every lesson makes, and facts about where the notebook runs.
+
+``setup()`` is explicit on purpose: importing :mod:`helpers` changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import random
+import re
+import sys
+from importlib import metadata
+from typing import Iterator
+
+__all__ = ["MINIMUM_VERSIONS", "VersionError", "check_versions", "in_colab", "setup", "versions"]
+
+#: The oldest release of each package the lessons are known to work with (Colab's
+#: preinstalled versions are above all of these).
+MINIMUM_VERSIONS: dict[str, str] = {
+    "numpy": "1.26",
+    "matplotlib": "3.8",
+    "scikit-image": "0.22",
+    "scipy": "1.11",
+    "ipywidgets": "7.7",
+    "tensorflow": "2.16",
+    "keras": "3.0",
+}
+
+FIGURE_DEFAULTS = {
+    "figure.dpi": 80,  # small PNGs keep the committed notebooks light
+    "figure.figsize": (6.0, 4.0),
+    "image.interpolation": "nearest",  # show pixels as the squares they are
+    "image.cmap": "gray",
+    "axes.titlesize": "medium",
+}
+
+
+class VersionError(RuntimeError):
+    """An installed package is missing or older than the course needs."""
+
+
+def in_colab() -> bool:
+    """True when running inside Google Colab."""
+    return "google.colab" in sys.modules
+
+
+def _parse(version: str) -> tuple[int, ...]:
+    parts = []
+    for piece in version.split(".")[:3]:
+        match = re.match(r"\d+", piece)
+        parts.append(int(match.group()) if match else 0)
+        if not piece.isdigit():  # "0rc1": a pre-release ends the numeric part
+            break
+    return tuple(parts)
+
+
+def versions(packages: tuple[str, ...] | None = None) -> dict[str, str | None]:
+    """Installed versions of ``packages`` (default: those in MINIMUM_VERSIONS); None if missing."""
+    found: dict[str, str | None] = {"python": platform.python_version()}
+    for name in packages or tuple(MINIMUM_VERSIONS):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def check_versions(packages: tuple[str, ...]) -> None:
+    """Raise :class:`VersionError` with a plain sentence if a package is missing or too old."""
+    problems = []
+    for name, have in versions(packages).items():
+        if name == "python":
+            continue
+        need = MINIMUM_VERSIONS[name]
+        if have is None:
+            problems.append(f"{name} is not installed (the course needs {name} >= {need})")
+        elif _parse(have) < _parse(need):
+            problems.append(f"{name} {have} is too old (the course needs {name} >= {need})")
+    if sys.version_info < (3, 10):
+        problems.append(f"Python {platform.python_version()} is too old (the course needs 3.10 or newer)")
+    if problems:
+        raise VersionError(
+            "This environment cannot run the course: "
+            + "; ".join(problems)
+            + ". Run `make lab` from the repository (it installs the tested versions), "
+            "or see README, section 'Troubleshooting'."
+        )
+
+
+@contextlib.contextmanager
+def _quiet_stderr_fd() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null for a moment (C++ start-up logs bypass Python)."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real fd 2: nothing to hide
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def setup(*, seed: int = 0, tensorflow: bool = False) -> None:
+    """Prepare a lesson: check versions, set figure defaults, fix the random seeds.
+
+    Parameters
+    ----------
+    seed
+        Seed for Python's and NumPy's global generators (and Keras's, with ``tensorflow``).
+    tensorflow
+        Also check and import TensorFlow and Keras. TensorFlow prints C++ start-up logs
+        straight to the terminal's error stream; they are hidden during this import, so
+        a later ``import tensorflow as tf`` in the notebook is instant and silent.
+    """
+    packages = ("numpy", "matplotlib", "scikit-image", "scipy")
+    if tensorflow:
+        packages += ("tensorflow", "keras")
+    check_versions(packages)
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    plt.rcParams.update(FIGURE_DEFAULTS)
+    random.seed(seed)
+    np.random.seed(seed)
+    if tensorflow:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        with _quiet_stderr_fd():
+            import keras  # noqa: F401  (imports TensorFlow as its backend)
+            import tensorflow  # noqa: F401
+        keras.utils.set_random_seed(seed)

@@ -1,0 +1,65 @@
+"""helpers.notebook: version checks, setup(), Colab detection; and that importing helpers changes nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from helpers import notebook
+
+
+def test_import_helpers_changes_nothing():
+    code = (
+        "import matplotlib as mpl, numpy as np, copy\n"
+        "before = copy.deepcopy(dict(mpl.rcParams)); state = np.random.get_state()[1].copy()\n"
+        "import helpers, helpers.datasets, helpers.plots, helpers.exercises\n"
+        "assert dict(mpl.rcParams) == before, 'rcParams changed on import'\n"
+        "assert (np.random.get_state()[1] == state).all(), 'NumPy seed changed on import'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+
+
+def test_setup_sets_figure_defaults_and_seed():
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    notebook.setup(seed=3)
+    assert plt.rcParams["image.interpolation"] == "nearest"
+    first = np.random.rand()
+    notebook.setup(seed=3)
+    assert np.random.rand() == first
+
+
+def test_version_check_names_package_and_fix(monkeypatch):
+    monkeypatch.setitem(notebook.MINIMUM_VERSIONS, "numpy", "999.0")
+    with pytest.raises(notebook.VersionError, match=r"numpy .* is too old \(the course needs numpy >= 999.0\).*make lab"):
+        notebook.check_versions(("numpy",))
+
+
+def test_version_check_missing_package(monkeypatch):
+    monkeypatch.setitem(notebook.MINIMUM_VERSIONS, "no-such-package-xyz", "1.0")
+    with pytest.raises(notebook.VersionError, match="no-such-package-xyz is not installed"):
+        notebook.check_versions(("no-such-package-xyz",))
+
+
+@pytest.mark.parametrize("text, parsed", [("2.21.0", (2, 21, 0)), ("3.13.0rc1", (3, 13, 0)), ("7.7.1", (7, 7, 1)), ("1.26", (1, 26))])
+def test_parse_versions(text, parsed):
+    assert notebook._parse(text) == parsed
+
+
+def test_colab_versions_pass():
+    """Colab's preinstalled TensorFlow 2.20, Keras 3.13 and ipywidgets 7.7.1 satisfy the minimums."""
+    colab = {"tensorflow": "2.20.0", "keras": "3.13.0", "ipywidgets": "7.7.1", "numpy": "2.1.0",
+             "matplotlib": "3.10.0", "scikit-image": "0.25.0"}
+    for name, version in colab.items():
+        assert notebook._parse(version) >= notebook._parse(notebook.MINIMUM_VERSIONS[name]), name
+
+
+def test_in_colab(monkeypatch):
+    assert notebook.in_colab() is False
+    monkeypatch.setitem(sys.modules, "google.colab", object())
+    assert notebook.in_colab() is True
