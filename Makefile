@@ -6,13 +6,13 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help lab test notebooks nav bench lock clean-venv
+.PHONY: help lab test notebooks sync bench lock clean-venv
 
 help:
 	@echo "make lab        start JupyterLab on the lessons (creates .venv on first use)"
 	@echo "make test       unit tests + every notebook through nbval"
 	@echo "make notebooks  re-execute all notebooks in place, each in a fresh kernel (maintainers)"
-	@echo "make nav        regenerate the previous/index/next links of the notebooks"
+	@echo "make sync       regenerate the notebooks' generated cells (Colab install, previous/next links)"
 	@echo "make bench      measure notebook runtimes, memory, training speed and convolution speed"
 	@echo "make lock       re-pin requirements.txt from what .venv has (maintainers)"
 
@@ -38,8 +38,8 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(PY) tools/run_notebooks.py
 
-nav: $(STAMP)
-	$(PY) tools/add_navigation.py
+sync: $(STAMP)
+	$(PY) tools/sync_notebooks.py
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

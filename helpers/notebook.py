@@ -14,7 +14,23 @@ import sys
 from importlib import metadata
 from typing import Iterator
 
-__all__ = ["MINIMUM_VERSIONS", "VersionError", "check_versions", "in_colab", "setup", "versions"]
+__all__ = [
+    "MINIMUM_VERSIONS",
+    "REPOSITORY_URL",
+    "VersionError",
+    "binder_url",
+    "check_versions",
+    "colab_install_source",
+    "colab_url",
+    "in_colab",
+    "setup",
+    "versions",
+]
+
+#: The course's public repository: the one place that names it. The Colab cell of every
+#: notebook and the README's launch links are generated from it (`make sync`); if you fork
+#: the course, change it here and run `make sync`.
+REPOSITORY_URL = "https://github.com/pixels-to-cnns/pixels-to-cnns"
 
 #: The oldest release of each package the lessons are known to work with (Colab's
 #: preinstalled versions are above all of these).
@@ -44,6 +60,41 @@ class VersionError(RuntimeError):
 def in_colab() -> bool:
     """True when running inside Google Colab."""
     return "google.colab" in sys.modules
+
+
+def colab_install_source(repository_url: str = REPOSITORY_URL) -> str:
+    """Source of the first code cell of every lesson: on Colab only, install ``helpers``.
+
+    Colab already has TensorFlow, Keras and ipywidgets 7.7; ``helpers`` declares ranges
+    that those satisfy, so pip installs only the course package and nothing is replaced.
+    """
+    return (
+        "# On Colab only: install the course's `helpers` package (Colab already has TensorFlow).\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules:\n'
+        f'    %pip install --quiet "pixels-to-cnns @ git+{repository_url}.git"'
+    )
+
+
+def _github_path(repository_url: str) -> str:
+    prefix = "https://github.com/"
+    if not repository_url.startswith(prefix):
+        raise ValueError(f"repository_url must start with {prefix!r}, got {repository_url!r}")
+    return repository_url[len(prefix):].rstrip("/")
+
+
+def colab_url(notebook: str, repository_url: str = REPOSITORY_URL, branch: str = "main") -> str:
+    """Link that opens ``notebooks/<notebook>`` of the repository in Colab."""
+    return f"https://colab.research.google.com/github/{_github_path(repository_url)}/blob/{branch}/notebooks/{notebook}"
+
+
+def binder_url(notebook: str | None = None, repository_url: str = REPOSITORY_URL, branch: str = "HEAD") -> str:
+    """Link that starts the repository on mybinder.org, optionally opening one notebook in JupyterLab."""
+    url = f"https://mybinder.org/v2/gh/{_github_path(repository_url)}/{branch}"
+    if notebook:
+        url += f"?urlpath=lab/tree/notebooks/{notebook}"
+    return url
 
 
 def _parse(version: str) -> tuple[int, ...]:

@@ -60,8 +60,9 @@ def test_readme_index_lists_every_notebook():
         assert (ROOT / link).exists(), f"README links to missing {link}"
 
 
-def test_navigation_is_current():
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "add_navigation.py"), "--check"], capture_output=True, text=True)
+def test_generated_cells_are_current():
+    """Every lesson has the Colab install cell first and the navigation cell last (make sync)."""
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "sync_notebooks.py"), "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -87,3 +88,24 @@ def test_notebook_is_a_committed_lesson(path):
     widgets = nb["metadata"].get("widgets")
     if widgets:
         assert all("state" in v for v in widgets.values()), "GitHub refuses widget metadata without state"
+
+
+def test_readme_launch_links_agree_with_repository_url():
+    """README's Colab and Binder links are built from helpers.notebook.REPOSITORY_URL."""
+    from helpers.notebook import binder_url, colab_url
+
+    readme = (ROOT / "README.md").read_text()
+    assert colab_url("00_getting_started.ipynb") in readme
+    assert binder_url("00_getting_started.ipynb") in readme
+    links = re.findall(r"https://(?:colab\.research\.google\.com/github|mybinder\.org/v2/gh)/([^/\s)]+/[^/\s)]+)/", readme)
+    assert links and set(links) == {colab_url("x").split("/github/")[1].split("/blob/")[0]}
+
+
+def test_colab_cell_installs_helpers_without_touching_tensorflow():
+    from helpers.notebook import REPOSITORY_URL, colab_install_source
+
+    source = colab_install_source()
+    assert 'if "google.colab" in sys.modules:' in source
+    assert f"git+{REPOSITORY_URL}.git" in source
+    assert "tensorflow" not in source.split("\n", 1)[1].lower()  # no reinstall of TF
+    assert source.count("%pip install") == 1

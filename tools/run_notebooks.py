@@ -29,10 +29,13 @@ def execute(path: Path, timeout: int = 900) -> float:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=True,
+        record_timing=False,  # no per-cell timestamps in the committed files
     )
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    for cell in nb.cells:  # timestamps of earlier runs would only add noise to diffs
+        cell.metadata.pop("execution", None)
     if not _has_widget_state(nb):  # GitHub refuses widget metadata without "state"
         nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
