@@ -186,5 +186,9 @@ def setup(*, seed: int = 0, tensorflow: bool = False) -> None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         with _quiet_stderr_fd():
             import keras  # noqa: F401  (imports TensorFlow as its backend)
-            import tensorflow  # noqa: F401
+            import tensorflow
+
+            # The first device query logs "failed call to cuInit" on machines without a
+            # GPU; make it here, while the log is hidden, not in a lesson's first TF cell.
+            tensorflow.config.list_physical_devices()
         keras.utils.set_random_seed(seed)

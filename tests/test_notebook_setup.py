@@ -63,3 +63,18 @@ def test_in_colab(monkeypatch):
     assert notebook.in_colab() is False
     monkeypatch.setitem(sys.modules, "google.colab", object())
     assert notebook.in_colab() is True
+
+
+def test_setup_tensorflow_leaves_no_startup_log_on_stderr():
+    """TensorFlow's C++ start-up and device-probe logs must not land in a lesson's cells."""
+    code = (
+        "import helpers\n"
+        "helpers.setup(tensorflow=True)\n"
+        "import tensorflow as tf, keras\n"
+        "print(float((tf.constant([[1.0, 2.0]]) @ tf.constant([[3.0], [4.0]]))[0, 0]))\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "11.0\n"
+    assert result.stderr == "", result.stderr
