@@ -104,7 +104,7 @@ def lab(tmp_path_factory):
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
         f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={work / 'notebooks'}",
-        "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=False",
+        "--LabApp.expose_app_in_browser=True", f"--LabApp.workspaces_dir={work / 'workspaces'}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
@@ -148,10 +148,20 @@ ALL_CELLS_RUN = """() => {
 
 
 def _open_and_run(page, base: str, name: str, timeout_s: int = 600):
-    page.goto(f"{base}/lab/tree/{name}?token={TOKEN}")
+    # ?reset: a fresh workspace, so tabs of notebooks tested before do not reopen
+    page.goto(f"{base}/lab/tree/{name}?reset&token={TOKEN}")
     page.wait_for_function(KERNEL_IDLE, timeout=120_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(ALL_CELLS_RUN, timeout=timeout_s * 1000, polling=1000)
+
+
+def _shutdown_kernels(base: str) -> None:
+    """Stop the kernels the test started (each lesson's kernel holds its memory)."""
+    with urllib.request.urlopen(f"{base}/api/kernels?token={TOKEN}", timeout=10) as r:
+        kernels = json.load(r)
+    for kernel in kernels:
+        request = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}?token={TOKEN}", method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()
 
 
 def _changed(output, before: str, timeout_s: float = 30) -> bool:
@@ -254,3 +264,4 @@ def test_widgets_render_and_respond(path, browser, lab):
             view.screenshot(path=str(OUTPUT / f"{stem}__widget{i + 1}-after.png"))
     finally:
         page.close()
+        _shutdown_kernels(lab)

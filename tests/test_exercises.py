@@ -124,3 +124,10 @@ def test_expect_number():
         expect_number("0.5", 0.5)
     with pytest.raises(Wrong, match="expected 0.5, got 0.6"):
         expect_number(0.6, 0.5)
+
+
+def test_numpy_scalars_are_shown_plainly():
+    with pytest.raises(Wrong, match=r"^n: expected 6, got 5$"):
+        expect_equal(np.int64(5), np.int64(6), "n")
+    with pytest.raises(Wrong, match=r"expected 0.5, got 0.25$"):
+        expect_number(np.float64(0.25), np.float64(0.5))

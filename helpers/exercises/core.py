@@ -63,6 +63,8 @@ def is_placeholder(answer: Any) -> bool:
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, np.generic):  # show np.int64(6) as 6
+        value = value.item()
     if isinstance(value, np.ndarray):
         text = np.array2string(value, threshold=20, edgeitems=3, precision=4)
         return f"array of shape {value.shape}, dtype {value.dtype}: {text}"
@@ -109,7 +111,7 @@ def expect_number(got: Any, expected: float, what: str = "the answer", *, rel: f
     if isinstance(got, bool) or not isinstance(got, (int, float, np.integer, np.floating)):
         raise Wrong(f"{what}: expected a number, got {type(got).__name__} {_short(got)}")
     if not math.isclose(float(got), float(expected), rel_tol=rel, abs_tol=abs_):
-        raise Wrong(f"{what}: expected {expected!r}, got {got!r}")
+        raise Wrong(f"{what}: expected {_short(expected)}, got {_short(got)}")
 
 
 def expect_array(
@@ -136,7 +138,7 @@ def expect_array(
         index = tuple(int(i) for i in where[0]) if len(where) else ()
         raise Wrong(
             f"{what}: values differ at {len(where)} of {expected.size} positions; "
-            f"first at index {index}: expected {expected[index]!r}, got {got[index]!r}"
+            f"first at index {index}: expected {_short(expected[index])}, got {_short(got[index])}"
         )
 
 
