@@ -47,7 +47,8 @@ MINIMUM_VERSIONS: dict[str, str] = {
 FIGURE_DEFAULTS = {
     "figure.dpi": 80,  # small PNGs keep the committed notebooks light
     "figure.figsize": (6.0, 4.0),
-    "image.interpolation": "nearest",  # show pixels as the squares they are
+    # matplotlib's default "antialiased" interpolation already draws small matrices as
+    # crisp squares (nearest) and smooths photos shown smaller than their size.
     "image.cmap": "gray",
     "axes.titlesize": "medium",
 }

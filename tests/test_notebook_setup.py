@@ -28,7 +28,7 @@ def test_setup_sets_figure_defaults_and_seed():
     import numpy as np
 
     notebook.setup(seed=3)
-    assert plt.rcParams["image.interpolation"] == "nearest"
+    assert plt.rcParams["figure.dpi"] == 80 and plt.rcParams["image.cmap"] == "gray"
     first = np.random.rand()
     notebook.setup(seed=3)
     assert np.random.rand() == first
