@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["show_images"]
+__all__ = ["animate_correlation", "compare_kernels", "draw_histogram", "plot_accuracy_vs_shift", "plot_confusion_matrix", "plot_history", "plot_parameter_counts", "plot_shift_tolerance", "plot_training", "show_attribution", "show_conv_geometry", "show_correlation_step", "show_feature_maps", "show_filtered", "show_filters", "show_images", "show_images_and_histograms", "show_kernel", "show_kernels", "show_padding_modes", "show_pixel_values", "show_pooling", "show_predictions", "show_receptive_fields"]
 
 
 def _as_image_list(images) -> list[np.ndarray]:
@@ -100,5 +100,1025 @@ def show_images(
             ax.set_title(str(titles[i]), fontsize="small")
     if suptitle:
         fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+# ---- lessons 05-06: pooling, learned filters ------------------------------------------
+
+_WINDOW_COLOURS = ("tab:orange", "tab:cyan", "tab:pink", "tab:olive", "tab:purple", "tab:red", "tab:green",
+                   "tab:blue", "tab:brown")
+
+
+def _annotate(ax, values: np.ndarray, fmt: str, fontsize: float = 9.0) -> None:
+    """Write each value on its pixel, black on light pixels and white on dark ones."""
+    image = ax.images[-1]
+    low, high = image.get_clim()
+    for (r, c), v in np.ndenumerate(values):
+        light = (float(v) - low) / ((high - low) or 1) > 0.5
+        ax.text(c, r, format(v, fmt), ha="center", va="center", fontsize=fontsize,
+                color="black" if light else "white")
+
+
+def show_pooling(
+    x,
+    out,
+    size: int,
+    stride: int,
+    *,
+    op: str = "max",
+    annotate: bool | None = None,
+    fmt: str = "g",
+    vmin: float | None = None,
+    vmax: float | None = None,
+) -> Figure:
+    """Draw a 2-D input with its pooling windows outlined, next to the pooled output.
+
+    Each outlined window and the output cell it becomes share a colour. Non-overlapping
+    windows are all outlined when there are at most 9; otherwise only the windows of the
+    first three outputs, (0, 0), (0, 1) and (1, 0), which is enough to see the stride. Lesson 05.
+
+    Parameters
+    ----------
+    x, out
+        The 2-D input and the pooled output (the caller computes it).
+    size, stride, op
+        The pooling parameters (drawn and written in the titles).
+    annotate
+        Write the numbers on the pixels (default: when the input has at most 12 x 12 pixels).
+    fmt
+        Format of the numbers, e.g. ``".1f"``.
+    vmin, vmax
+        Grey range shared by both panels (default: the input's range).
+    """
+    x, out = np.asarray(x), np.asarray(out)
+    if x.ndim != 2 or out.ndim != 2:
+        raise ValueError(f"x and out must be 2-D, got shapes {x.shape} and {out.shape}")
+    if annotate is None:
+        annotate = max(x.shape) <= 12
+    vmin = float(x.min()) if vmin is None else vmin
+    vmax = float(x.max()) if vmax is None else vmax
+    scale = 0.5 if annotate else 3.6 / max(x.shape)
+    width_ratios = [x.shape[1], max(out.shape[1], 1)]
+    fig, (ax_in, ax_out) = plt.subplots(
+        1, 2, figsize=(max(scale * (x.shape[1] + out.shape[1]) + 1.2, 4.5), max(scale * x.shape[0] + 0.9, 2.6)),
+        gridspec_kw={"width_ratios": width_ratios},
+    )
+    ax_in.imshow(x, cmap="gray", vmin=vmin, vmax=vmax)
+    ax_out.imshow(out, cmap="gray", vmin=vmin, vmax=vmax)
+    if annotate:
+        _annotate(ax_in, x, fmt)
+        _annotate(ax_out, out, fmt)
+    cells = [(i, j) for i in range(out.shape[0]) for j in range(out.shape[1])]
+    if len(cells) > 9 or stride < size:
+        cells = [cell for cell in [(0, 0), (0, 1), (1, 0)] if cell[0] < out.shape[0] and cell[1] < out.shape[1]]
+    inset = 0.08 if stride < size else 0.0  # overlapping windows: keep their outlines apart
+    for k, (i, j) in enumerate(cells):
+        colour = _WINDOW_COLOURS[k % len(_WINDOW_COLOURS)]
+        d = inset * (k % 3)
+        ax_in.add_patch(plt.Rectangle((j * stride - 0.5 + d, i * stride - 0.5 + d), size - 2 * d, size - 2 * d,
+                                      fill=False, edgecolor=colour, linewidth=2.5))
+        # output boxes drawn a little inside their cell, so neighbouring boxes do not hide each other
+        ax_out.add_patch(plt.Rectangle((j - 0.42, i - 0.42), 0.84, 0.84, fill=False, edgecolor=colour, linewidth=2.5))
+    ax_in.set_title(f"input {x.shape[0]} x {x.shape[1]}")
+    ax_out.set_title(f"{op} pool -> {out.shape[0]} x {out.shape[1]}")
+    for ax in (ax_in, ax_out):
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(f"{op} pooling, window {size} x {size}, stride {stride}")
+    fig.tight_layout()
+    return fig
+
+
+def plot_shift_tolerance(shifts, changes: dict, *, title: str = "How much a feature map changes when the input moves") -> Figure:
+    """Line plot of relative change against shift in pixels, one line per variant (lesson 05).
+
+    ``changes`` maps a label ("no pooling", "max pool 4x4", ...) to one value per shift.
+    """
+    shifts = np.asarray(shifts)
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    markers = "osD^vx*+"
+    for k, (label, values) in enumerate(changes.items()):
+        values = np.asarray(values, dtype=float)
+        if values.shape != shifts.shape:
+            raise ValueError(f"changes[{label!r}] must have one value per shift ({shifts.size}), got shape {values.shape}")
+        ax.plot(shifts, 100 * values, marker=markers[k % len(markers)], label=label)
+    ax.set_xlabel("shift of the input (pixels)")
+    ax.set_ylabel("relative change of the map (%)")
+    ax.set_xticks(shifts)
+    ax.set_ylim(0, None)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def compare_kernels(kernels, titles: Sequence[str], *, suptitle: str | None = None, fmt: str = ".2f") -> Figure:
+    """Show small kernels side by side with their values written on them (lessons 05-06).
+
+    All panels share one diverging colour scale centred on zero (blue negative, red
+    positive) and one colour bar, so equal colours mean equal numbers.
+    """
+    kernels = [np.asarray(k, dtype=float) for k in kernels]
+    if len(kernels) != len(titles):
+        raise ValueError(f"titles must have one entry per kernel: {len(kernels)} kernels, {len(titles)} titles")
+    for i, k in enumerate(kernels):
+        if k.ndim != 2:
+            raise ValueError(f"kernels[{i}] must be 2-D, got shape {k.shape}")
+    limit = max(float(np.abs(k).max()) for k in kernels) or 1.0
+    fig, axes = plt.subplots(1, len(kernels), figsize=(2.3 * len(kernels) + 0.8, 2.7), squeeze=False)
+    for ax, k, title in zip(axes[0], kernels, titles):
+        shown = ax.imshow(k, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        for (r, c), v in np.ndenumerate(k):
+            text = format(v, fmt)
+            if text.startswith("-") and float(text) == 0:  # no "-0.00"
+                text = text[1:]
+            ax.text(c, r, text, ha="center", va="center", fontsize=10,
+                    color="white" if abs(v) > 0.6 * limit else "black")
+        ax.set_title(title)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.colorbar(shown, ax=list(axes[0]), fraction=0.03, pad=0.03, label="weight")
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig
+
+
+def plot_training(losses, weights, target, *, title: str = "Learning a 3x3 kernel by gradient descent") -> Figure:
+    """Loss per step (log scale), and each kernel weight per step against its target (lesson 06).
+
+    ``weights`` has shape (steps, kh, kw): the weights are drawn as small multiples laid
+    out like the kernel (one panel per position, shared y axis, dotted line = target);
+    shape (steps, n) gives one row of n panels. ``target`` holds the true weights.
+    """
+    losses = np.asarray(losses, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    grid = weights.shape[1:] if weights.ndim == 3 else (1, int(np.prod(weights.shape[1:])))
+    weights = weights.reshape(len(losses), -1)
+    target = np.asarray(target, dtype=float).ravel()
+    if weights.shape[1] != target.size:
+        raise ValueError(f"weights have {weights.shape[1]} values per step but target has {target.size}")
+    steps = np.arange(len(losses))
+    rows, cols = grid
+    fig = plt.figure(figsize=(4.2 + 1.9 * cols, max(3.8, 1.3 * rows + 0.9)))
+    spec = fig.add_gridspec(rows, cols + 1, width_ratios=[2.6] + [1] * cols, wspace=0.15, hspace=0.35)
+    ax_loss = fig.add_subplot(spec[:, 0])
+    ax_loss.semilogy(steps, losses)
+    ax_loss.set_xlabel("step")
+    ax_loss.set_ylabel("mean squared error (log scale)")
+    ax_loss.set_title("loss")
+    ax_loss.grid(alpha=0.3)
+    first = None
+    for n in range(target.size):
+        r, c = divmod(n, cols)
+        ax = fig.add_subplot(spec[r, c + 1], sharex=first, sharey=first)
+        first = first or ax
+        ax.plot(steps, weights[:, n], color="tab:blue", linewidth=1.5)
+        ax.axhline(target[n], color="black", linestyle=":", linewidth=1)
+        ax.set_title(f"w[{r}, {c}] -> {target[n]:g}", fontsize="small")
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize="x-small", labelbottom=r == rows - 1, labelleft=c == 0, labelright=False)
+        if r == rows - 1:
+            ax.set_xlabel("step", fontsize="small")
+    fig.suptitle(title)
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.85)
+    return fig
+
+
+def show_receptive_fields(
+    maps, titles: Sequence[str], *, suptitle: str | None = None, label: str = "|gradient|"
+) -> Figure:
+    """Show which input pixels reach one output unit, with their bounding box drawn (lesson 06).
+
+    ``maps`` are 2-D arrays of the same shape, e.g. the gradient magnitude of one output
+    with respect to the input; pixels where a map is non-zero are the receptive field,
+    and the cyan box is drawn around them. Each panel has its own colour scale, shown by
+    its own colour bar labelled ``label``.
+    """
+    maps = [np.abs(np.asarray(m, dtype=float)) for m in maps]
+    if len(maps) != len(titles):
+        raise ValueError(f"titles must have one entry per map: {len(maps)} maps, {len(titles)} titles")
+    fig, axes = plt.subplots(1, len(maps), figsize=(3.0 * len(maps), 3.1), squeeze=False)
+    for i, (ax, m, title) in enumerate(zip(axes[0], maps, titles)):
+        if m.ndim != 2:
+            raise ValueError(f"maps[{i}] must be 2-D, got shape {m.shape}")
+        shown = ax.imshow(m, cmap="magma", vmin=0, vmax=float(m.max()) or 1.0)
+        bar = fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.03)
+        bar.ax.tick_params(labelsize="x-small")
+        bar.set_label(label, fontsize="x-small")
+        rows, cols = np.nonzero(m)
+        if rows.size:
+            ax.add_patch(plt.Rectangle((cols.min() - 0.5, rows.min() - 0.5), cols.max() - cols.min() + 1,
+                                       rows.max() - rows.min() + 1, fill=False, edgecolor="tab:cyan", linewidth=2))
+        ax.set_xticks(np.arange(-0.5, m.shape[1], 1), minor=True)
+        ax.set_yticks(np.arange(-0.5, m.shape[0], 1), minor=True)
+        ax.grid(which="minor", color="0.3", linewidth=0.4)
+        ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+        ax.set_title(title, fontsize="small")
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def plot_parameter_counts(counts: dict, *, title: str = "Parameters of one layer") -> Figure:
+    """Horizontal bars of parameter counts on a log scale, each labelled with its number (lesson 06)."""
+    if not counts:
+        raise ValueError("counts is empty: there is nothing to plot")
+    labels = list(counts)
+    values = np.array([counts[k] for k in labels], dtype=float)
+    if np.any(values < 1):
+        raise ValueError(f"every count must be at least 1 for a log scale, got {dict(zip(labels, values))}")
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(labels) + 1.2))
+    bars = ax.barh(labels, values, color=plt.get_cmap("tab10")(np.arange(len(labels)) % 10))
+    ax.set_xscale("log")
+    ax.invert_yaxis()
+    for bar, v in zip(bars, values):
+        ax.text(v * 1.15, bar.get_y() + bar.get_height() / 2, f"{int(v):,}", va="center", fontsize="small")
+    ax.set_xlim(0.5, values.max() * 30)
+    ax.set_xlabel("number of parameters (log scale)")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+# ---- lessons 01-02: pixel values, histograms ----------------------------------------------
+
+_CHANNEL_COLOURS = ("tab:red", "tab:green", "tab:blue")
+
+
+def show_pixel_values(
+    image,
+    *,
+    title: str | None = None,
+    ax=None,
+    vmin: float | None = 0,
+    vmax: float | None = 255,
+    fontsize: float | None = None,
+) -> Figure:
+    """Draw a small image with each pixel's value written on it (lesson 01).
+
+    Parameters
+    ----------
+    image
+        2-D grayscale (values written as numbers) or ``(H, W, 3)`` RGB (written as
+        ``R,G,B`` triples), at most 16 x 16 pixels so the numbers stay readable.
+    title
+        Axes title.
+    ax
+        Axes to draw into (default: a new figure sized to the image).
+    vmin, vmax
+        Value range of the gray colour map (default 0..255, the honest view of uint8).
+    fontsize
+        Size of the numbers (default: smaller for RGB triples).
+    """
+    array = np.asarray(image)
+    if array.ndim == 3 and array.shape[-1] == 1:
+        array = array[..., 0]
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[-1] != 3):
+        raise ValueError(f"image must be 2-D (H, W) or RGB (H, W, 3), got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"image is empty (shape {array.shape}): there are no pixels to show")
+    if max(array.shape[:2]) > 16:
+        raise ValueError(f"image must be at most 16 x 16 pixels to write its values, got {array.shape[:2]}")
+    rows, cols = array.shape[:2]
+    if ax is None:
+        cell = 0.95 if array.ndim == 3 else 0.45  # inches per pixel: room for "255,255,255"
+        fig, ax = plt.subplots(figsize=(max(2.4, cell * cols + 0.8), max(1.6, cell * 0.8 * rows + 0.9)))
+    else:
+        fig = ax.figure
+    if array.ndim == 2:
+        ax.imshow(array, cmap="gray", vmin=vmin, vmax=vmax)
+        integer = np.issubdtype(array.dtype, np.integer)
+        low, high = (array.min(), array.max()) if vmin is None or vmax is None else (vmin, vmax)
+        for (r, c), v in np.ndenumerate(array):
+            light = (float(v) - low) / ((high - low) or 1) > 0.5
+            ax.text(c, r, format(v, "d" if integer else ".2f"), ha="center", va="center",
+                    fontsize=fontsize or 9.0, color="black" if light else "white")
+    else:
+        ax.imshow(array)
+        luminance = array.astype(np.float64) @ np.array([0.2125, 0.7154, 0.0721])
+        scale = 1.0 if np.issubdtype(array.dtype, np.floating) and array.max() <= 1 else 255.0
+        for (r, c), y in np.ndenumerate(luminance):
+            text = ",".join(str(v) if np.issubdtype(array.dtype, np.integer) else f"{v:.2g}" for v in array[r, c])
+            ax.text(c, r, text, ha="center", va="center", fontsize=fontsize or 7.0,
+                    color="black" if y / scale > 0.5 else "white")
+    ax.set_xticks(range(cols))
+    ax.set_yticks(range(rows))
+    ax.tick_params(length=0, labelsize="small")
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    for side in ax.spines.values():
+        side.set_color("0.75")  # a light frame, so white pixels keep their edge
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def _counts_of(data, name: str = "data") -> list[np.ndarray]:
+    """Histogram(s) to draw: one array of 256 counts, or one per RGB channel."""
+    from helpers.histogram import histogram
+
+    array = np.asarray(data)
+    if array.ndim == 1:
+        if array.shape[0] != 256:
+            raise ValueError(f"{name} given as counts must have 256 entries, got {array.shape[0]}")
+        return [array]
+    if array.ndim == 3 and array.shape[-1] == 3:
+        return [histogram(array[..., k]) for k in range(3)]
+    if array.ndim == 2:
+        return [histogram(array)]
+    raise ValueError(
+        f"{name} must be 256 counts, a 2-D grayscale image or an (H, W, 3) RGB image, got shape {array.shape}"
+    )
+
+
+def draw_histogram(
+    ax,
+    data,
+    *,
+    cdf: bool = False,
+    log: bool = False,
+    color: str = "0.35",
+    title: str | None = None,
+):
+    """Draw the grey-level histogram of an image (or of 256 counts) into ``ax`` (lesson 02).
+
+    Parameters
+    ----------
+    ax
+        Matplotlib axes to draw into.
+    data
+        A 2-D grayscale image of levels 0..255, an ``(H, W, 3)`` RGB image (one outline
+        per channel in its colour), or an array of 256 counts.
+    cdf
+        Also draw the cumulative distribution (0..1, right-hand axis) and the straight
+        line a perfectly equalized image would have.
+    log
+        Logarithmic count axis, to see small bins next to a tall one.
+    color
+        Fill colour of a single histogram.
+    title
+        Axes title.
+
+    Returns
+    -------
+    The right-hand CDF axes if ``cdf`` is True, otherwise ``ax``.
+    """
+    counts = _counts_of(data)
+    edges = np.arange(257) - 0.5
+    if len(counts) == 1:
+        ax.stairs(counts[0], edges, fill=True, color=color)
+    else:
+        for hist, colour, name in zip(counts, _CHANNEL_COLOURS, "RGB"):
+            ax.stairs(hist, edges, color=colour, alpha=0.8, label=name)
+        ax.legend(fontsize="x-small", loc="upper left")
+    ax.set_xlim(-3, 258)  # a margin, so spikes at 0 and 255 are not hidden by the frame
+    ax.set_xticks([0, 64, 128, 192, 255])
+    ax.set_xlabel("grey level")
+    ax.set_ylabel("pixels")
+    if log:
+        ax.set_yscale("log")
+        ax.set_ylim(bottom=0.8)
+    else:
+        ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4))
+    if title:
+        ax.set_title(title)
+    if not cdf:
+        return ax
+    twin = ax.twinx()
+    if len(counts) == 1:
+        cumulative = np.cumsum(counts[0]) / max(int(np.sum(counts[0])), 1)
+        twin.plot(np.arange(256), cumulative, color="tab:orange", lw=2, label="CDF")
+    else:
+        for hist, colour in zip(counts, _CHANNEL_COLOURS):
+            twin.plot(np.arange(256), np.cumsum(hist) / max(int(np.sum(hist)), 1), color=colour, lw=1.5)
+    twin.plot([0, 255], [0, 1], color="tab:orange", lw=1, ls="--", alpha=0.7, label="straight line")
+    twin.set_ylim(0, 1.02)
+    twin.set_ylabel("cumulative fraction", color="tab:orange")
+    twin.tick_params(axis="y", colors="tab:orange")
+    return twin
+
+
+def show_images_and_histograms(
+    images,
+    titles: Sequence[str] | None = None,
+    *,
+    cdf: bool = False,
+    log: bool = False,
+    suptitle: str | None = None,
+    size: float = 2.8,
+    sharey: bool = False,
+) -> Figure:
+    """Show images in a row with each one's histogram underneath (lesson 02).
+
+    A single image gets its histogram beside it instead.
+
+    Parameters
+    ----------
+    images
+        One image or a list of images: 2-D grayscale (shown 0 = black, 255 = white) or
+        ``(H, W, 3)`` RGB (histogram per channel), whole values 0..255.
+    titles
+        One title per image.
+    cdf, log
+        As in :func:`draw_histogram`.
+    suptitle
+        Title of the whole figure.
+    size
+        Width in inches of each column.
+    sharey
+        Give all histograms the same count axis, so their heights compare directly.
+    """
+    items = _as_image_list(images) if not isinstance(images, np.ndarray) or images.ndim != 3 or images.shape[-1] != 3 else [images]
+    n = len(items)
+    if n == 0:
+        raise ValueError("images is empty: there is nothing to show")
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"titles must have one entry per image: {n} images, {len(titles)} titles")
+    if n == 1:
+        fig, axes = plt.subplots(
+            1, 2, figsize=(2 * size + (0.5 if cdf else 0), size * 0.85 + (0.4 if suptitle else 0)),
+            gridspec_kw={"width_ratios": [1, 1.15]},
+        )
+        axes = axes.reshape(2, 1)
+    else:
+        fig, axes = plt.subplots(
+            2, n, figsize=(size * n + (0.5 if cdf else 0), 2 * size * 0.85 + (0.4 if suptitle else 0)),
+            squeeze=False, gridspec_kw={"height_ratios": [1.25, 1]},
+        )
+    for k, image in enumerate(items):
+        top, bottom = axes[0, k], axes[1, k]
+        if image.ndim == 2:
+            top.imshow(image, cmap="gray", vmin=0, vmax=255)
+        else:
+            top.imshow(image)
+        top.axis("off")
+        if titles is not None:
+            top.set_title(str(titles[k]), fontsize="medium")
+        twin = draw_histogram(bottom, image, cdf=cdf, log=log)
+        if sharey and k > 0:
+            bottom.sharey(axes[1, 0])
+        if k > 0:
+            bottom.set_ylabel("")
+        if cdf and k < n - 1:
+            twin.set_ylabel("")
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+# ---- training lessons 07-10: learning curves, confusion matrix, predictions, inside a CNN ----
+
+def plot_history(history, *, title: str = "Learning curves", metrics: Sequence[str] = ("loss", "accuracy")) -> Figure:
+    """Training and validation curves per epoch, one panel per metric (lessons 07-09).
+
+    ``history`` is the dict of lists from ``model.fit(...).history`` (or
+    ``helpers.training.train(...).history``): keys like ``"loss"`` and ``"val_loss"``.
+    """
+    history = getattr(history, "history", history)
+    if not isinstance(history, dict):
+        raise TypeError(f"history must be a dict of lists (fit(...).history), got {type(history).__name__}")
+    shown = [m for m in metrics if m in history]
+    if not shown:
+        raise ValueError(f"history has none of the metrics {list(metrics)}; its keys are {sorted(history)}")
+    fig, axes = plt.subplots(1, len(shown), figsize=(4.6 * len(shown), 3.4), squeeze=False)
+    for ax, metric in zip(axes[0], shown):
+        values = np.asarray(history[metric], dtype=float)
+        epochs = np.arange(1, len(values) + 1)
+        ax.plot(epochs, values, marker="o", label="training")
+        if f"val_{metric}" in history:
+            ax.plot(epochs, np.asarray(history[f"val_{metric}"], dtype=float), marker="s", label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.set_xticks(epochs if len(epochs) <= 12 else epochs[:: math.ceil(len(epochs) / 12)])
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize="small")
+        ax.set_title(metric)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(
+    cm,
+    class_names: Sequence[str] | None = None,
+    *,
+    title: str = "Confusion matrix",
+    normalize: bool = False,
+    size: float = 5.0,
+) -> Figure:
+    """Counts of (true class, predicted class) as an annotated heat map (lessons 07-09).
+
+    Rows are the true classes, columns the predictions; the diagonal holds the correct
+    answers, drawn in grey with bold numbers. Colours encode only the mistakes (the
+    off-diagonal cells), so a few dozen errors stay visible next to a diagonal of
+    thousands. ``normalize=True`` shows each row as percentages of that class.
+    """
+    cm = np.asarray(cm)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
+        raise ValueError(f"cm must be a square matrix, got shape {cm.shape}")
+    n = cm.shape[0]
+    if class_names is None:
+        class_names = [str(i) for i in range(n)]
+    if len(class_names) != n:
+        raise ValueError(f"class_names must have one name per class: {n} classes, {len(class_names)} names")
+    values = cm.astype(float)
+    if normalize:
+        values = 100 * values / np.maximum(values.sum(axis=1, keepdims=True), 1)
+    mistakes = values.copy()
+    np.fill_diagonal(mistakes, np.nan)
+    fig, ax = plt.subplots(figsize=(size + 1.2, size))
+    shown = ax.imshow(mistakes, cmap="Reds", vmin=0, vmax=max(np.nanmax(mistakes), 1e-9))
+    ax.imshow(np.where(np.eye(n, dtype=bool), 1.0, np.nan), cmap="Greys", vmin=0, vmax=4, alpha=1)
+    fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04, label="% of the true class (mistakes)" if normalize else "count of mistakes")
+    fmt = "{:.1f}" if normalize else "{:.0f}"
+    top = np.nanmax(mistakes) if np.isfinite(np.nanmax(mistakes)) else 0
+    for i in range(n):
+        for j in range(n):
+            if values[i, j] == 0:
+                continue
+            dark = i != j and values[i, j] > 0.6 * top
+            ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center",
+                    fontsize=8 if n > 5 else 10, color="white" if dark else "black",
+                    fontweight="bold" if i == j else "normal")
+    ax.set_xticks(range(n))
+    ax.set_yticks(range(n))
+    ax.set_xticklabels(class_names, rotation=45 if max(map(len, class_names)) > 2 else 0, ha="right" if max(map(len, class_names)) > 2 else "center")
+    ax.set_yticklabels(class_names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_predictions(
+    images,
+    y_true,
+    y_pred,
+    *,
+    class_names: Sequence[str] | None = None,
+    probabilities=None,
+    ncols: int = 8,
+    suptitle: str | None = None,
+    size: float = 1.5,
+) -> Figure:
+    """Images titled "predicted (true)"; wrong predictions in red (lessons 07-09).
+
+    ``images`` are uint8 (0..255) or float (0..1) images; ``probabilities`` (optional) is
+    the probability of the predicted class, shown as a percentage.
+    """
+    items = [np.squeeze(np.asarray(im)) for im in _as_image_list(np.asarray(images))]
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred)
+    n = len(items)
+    if n == 0:
+        raise ValueError("images is empty: there is nothing to show")
+    if y_true.shape != (n,) or y_pred.shape != (n,):
+        raise ValueError(f"y_true and y_pred must have one label per image ({n}), got shapes {y_true.shape} and {y_pred.shape}")
+    name = (lambda k: str(class_names[k])) if class_names is not None else str
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.5) * nrows + (0.4 if suptitle else 0)), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= n:
+            continue
+        image = items[i]
+        ax.imshow(image, cmap="gray", vmin=0, vmax=255 if image.dtype == np.uint8 else 1)
+        text = f"{name(y_pred[i])}"
+        if probabilities is not None:
+            text += f" {100 * float(np.asarray(probabilities)[i]):.0f}%"
+        if y_pred[i] != y_true[i]:
+            text += f"\n(true: {name(y_true[i])})"
+        ax.set_title(text, fontsize="small", color="black" if y_pred[i] == y_true[i] else "red")
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def plot_accuracy_vs_shift(shifts, accuracies: dict, *, title: str = "Test accuracy when the images move") -> Figure:
+    """Accuracy (%) against shift in pixels, one line per model (lesson 09)."""
+    shifts = np.asarray(shifts)
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    markers = "osD^vx*+"
+    for k, (label, values) in enumerate(accuracies.items()):
+        values = np.asarray(values, dtype=float)
+        if values.shape != shifts.shape:
+            raise ValueError(f"accuracies[{label!r}] must have one value per shift ({shifts.size}), got shape {values.shape}")
+        ax.plot(shifts, 100 * values, marker=markers[k % len(markers)], label=label)
+    ax.set_xlabel("shift of the test images (pixels)")
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_xticks(shifts)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def _colorbar_right(fig: Figure, mappable, label: str) -> None:
+    """Lay out a grid of panels with one colour bar in a strip at the right."""
+    fig.tight_layout(rect=(0, 0, 0.88, 1))
+    cax = fig.add_axes((0.9, 0.12, 0.018, 0.72))
+    fig.colorbar(mappable, cax=cax, label=label)
+
+
+def show_filters(kernels, *, title: str = "First-layer filters", ncols: int = 8, size: float = 1.0) -> Figure:
+    """Small convolution kernels as images on one shared diverging scale (lesson 10).
+
+    ``kernels`` has the Keras layout ``(kh, kw, in_channels, filters)`` (a Conv2D
+    layer's first weight) or ``(filters, kh, kw)``; with several input channels the
+    first one is shown. Red is positive, blue negative, white zero.
+    """
+    kernels = np.asarray(kernels, dtype=float)
+    if kernels.ndim == 4:
+        kernels = np.moveaxis(kernels[:, :, 0, :], -1, 0)
+    if kernels.ndim != 3:
+        raise ValueError(f"kernels must have shape (kh, kw, in, filters) or (filters, kh, kw), got {kernels.shape}")
+    n = kernels.shape[0]
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    limit = float(np.abs(kernels).max()) or 1.0
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 1.2, size * nrows + 0.5), squeeze=False)
+    shown = None
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < n:
+            shown = ax.imshow(kernels[i], cmap="RdBu_r", vmin=-limit, vmax=limit)
+            ax.set_title(f"#{i}", fontsize="x-small")
+    fig.suptitle(title)
+    _colorbar_right(fig, shown, "weight")
+    return fig
+
+
+def show_feature_maps(
+    maps,
+    *,
+    title: str = "Feature maps",
+    ncols: int = 8,
+    channels: Sequence[int] | None = None,
+    size: float = 1.1,
+    shared_scale: bool = True,
+) -> Figure:
+    """The channels of one layer's output for one image, as a grid (lesson 10).
+
+    ``maps`` has shape ``(H, W, C)`` (one image; a leading batch axis of 1 is dropped).
+    With ``shared_scale`` all panels use one colour scale (0 to the largest value), so a
+    dark panel really means a weak response; a colour bar shows it.
+    """
+    maps = np.asarray(maps, dtype=float)
+    if maps.ndim == 4 and maps.shape[0] == 1:
+        maps = maps[0]
+    if maps.ndim != 3:
+        raise ValueError(f"maps must have shape (H, W, C) for one image, got shape {maps.shape}")
+    if channels is None:
+        channels = list(range(maps.shape[-1]))
+    channels = list(channels)
+    if not channels or min(channels) < 0 or max(channels) >= maps.shape[-1]:
+        raise ValueError(f"channels must be indices in 0..{maps.shape[-1] - 1}, got {channels}")
+    n = len(channels)
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    low, high = (min(0.0, float(maps.min())), float(maps.max()) or 1.0) if shared_scale else (None, None)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 1.2, size * nrows + 0.5), squeeze=False)
+    shown = None
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < n:
+            shown = ax.imshow(maps[..., channels[i]], cmap="viridis", vmin=low, vmax=high)
+            ax.set_title(f"#{channels[i]}", fontsize="x-small")
+    fig.suptitle(title)
+    if shared_scale:
+        _colorbar_right(fig, shown, "activation")
+    else:
+        fig.tight_layout()
+    return fig
+
+
+def show_attribution(images, maps, *, titles: Sequence[str] | None = None, map_name: str = "saliency", size: float = 2.0) -> Figure:
+    """Each image above its attribution map (saliency or occlusion), lesson 10.
+
+    The maps are drawn with a colour bar per column; positive values in red ("this
+    region mattered for the class"); for occlusion maps negative values are blue.
+    """
+    images = [np.squeeze(np.asarray(im)) for im in images]
+    maps = [np.asarray(m, dtype=float) for m in maps]
+    if len(images) != len(maps) or not images:
+        raise ValueError(f"images and maps must be non-empty and the same length, got {len(images)} and {len(maps)}")
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"titles must have one entry per image: {len(images)} images, {len(titles)} titles")
+    n = len(images)
+    fig, axes = plt.subplots(2, n, figsize=(size * n + 0.6, 2 * size + 0.6), squeeze=False)
+    for k in range(n):
+        image, m = images[k], maps[k]
+        axes[0, k].imshow(image, cmap="gray", vmin=0, vmax=255 if image.dtype == np.uint8 else 1)
+        axes[0, k].axis("off")
+        if titles is not None:
+            axes[0, k].set_title(str(titles[k]), fontsize="small")
+        limit = float(np.abs(m).max()) or 1.0
+        signed = m.min() < 0
+        shown = axes[1, k].imshow(m, cmap="RdBu_r" if signed else "Reds", vmin=-limit if signed else 0, vmax=limit)
+        axes[1, k].axis("off")
+        fig.colorbar(shown, ax=axes[1, k], fraction=0.046, pad=0.04)
+    axes[1, 0].set_title(map_name, fontsize="small", loc="left")
+    fig.tight_layout()
+    return fig
+
+
+# ---- lessons 03-04: convolution by hand, padding and stride ------------------------------
+
+
+def _conv_grid(ax, values, *, fmt: str = "g", cmap: str = "gray", vmin=None, vmax=None, fontsize: float = 10.0,
+               numbers: bool = True):
+    """Draw a small matrix as coloured cells with its numbers written on them."""
+    values = np.asarray(values, dtype=float)
+    shown = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
+    if numbers:
+        low, high = shown.get_clim()
+        for (r, c), v in np.ndenumerate(values):
+            if np.isnan(v):
+                continue
+            level = (v - low) / (high - low) if high > low else 0.5
+            dark = level < 0.5 if cmap == "gray" else abs(level - 0.5) > 0.3
+            ax.text(c, r, format(v, fmt), ha="center", va="center", fontsize=fontsize,
+                    color="white" if dark else "black")
+    ax.set_xticks(np.arange(values.shape[1]))
+    ax.set_yticks(np.arange(values.shape[0]))
+    ax.set_xticks(np.arange(-0.5, values.shape[1]), minor=True)
+    ax.set_yticks(np.arange(-0.5, values.shape[0]), minor=True)
+    ax.grid(which="minor", color="0.6", linewidth=0.8)
+    ax.tick_params(which="both", length=0, labelsize=8)
+    return shown
+
+
+def _conv_box(ax, row, col, height, width, color="tab:red"):
+    from matplotlib.patches import Rectangle
+
+    return ax.add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False, edgecolor=color, linewidth=3, zorder=3))
+
+
+def _check_small(array, name: str, limit: int = 12) -> np.ndarray:
+    array = np.asarray(array, dtype=float)
+    if array.ndim != 2 or array.size == 0:
+        raise ValueError(f"{name} must be a non-empty 2-D array, got shape {array.shape}")
+    if max(array.shape) > limit:
+        raise ValueError(f"{name} must be at most {limit} x {limit} so its numbers stay readable, got {array.shape}")
+    return array
+
+
+def _valid_correlation(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    kh, kw = kernel.shape
+    out = np.empty((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
+    for i, j in np.ndindex(*out.shape):
+        out[i, j] = np.sum(image[i : i + kh, j : j + kw] * kernel)
+    return out
+
+
+def show_kernel(kernel, *, ax=None, title: str | None = None, fmt: str | None = None, numbers: bool | None = None,
+                colorbar: bool = False) -> Figure:
+    """Draw a kernel's weights on a diverging colour scale centred on 0 (lesson 03).
+
+    Red is positive, blue negative, white zero; the weights are written on the cells
+    when the kernel is at most 5 x 5 (``numbers`` overrides; ``fmt`` defaults to ".3g",
+    ".2g" above 3 x 3). ``colorbar`` adds a colour bar, so 1/9 is not mistaken for 1. The
+    title gets the sum of the weights, which says what the kernel does to flat regions.
+    """
+    kernel = np.asarray(kernel, dtype=float)
+    if kernel.ndim != 2 or kernel.size == 0:
+        raise ValueError(f"kernel must be a non-empty 2-D array, got shape {kernel.shape}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(2.4, 2.4))
+    limit = float(np.abs(kernel).max()) or 1.0
+    small = max(kernel.shape) <= 3
+    if numbers is None:
+        numbers = max(kernel.shape) <= 5
+    if fmt is None:
+        fmt = ".3g" if small else ".2g"
+    shown = _conv_grid(ax, kernel, fmt=fmt, cmap="RdBu_r", vmin=-limit, vmax=limit, numbers=numbers,
+                       fontsize=9 if small else 6)
+    if colorbar:
+        ax.figure.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
+    if max(kernel.shape) > 7:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False, which="both")
+    total = float(kernel.sum())
+    label = f"sum = {total:.3g}" if abs(total) > 1e-12 else "sum = 0"
+    ax.set_title(f"{title}\n{label}" if title else label, fontsize="medium")
+    return ax.figure
+
+
+def show_kernels(kernels: dict, *, ncols: int | None = None, suptitle: str | None = None, size: float = 2.0,
+                 colorbar: bool = True, numbers_up_to: int = 5) -> Figure:
+    """Draw several named kernels side by side, each on its own colour scale (lesson 03).
+
+    Unlike :func:`compare_kernels`, each panel is scaled to its own largest weight, so a
+    21 x 21 box blur (weights 1/441) is as visible as a Sobel filter (weights up to 2);
+    each panel's colour bar says what its colours mean. Weights are written on the
+    cells of kernels up to ``numbers_up_to`` x ``numbers_up_to``.
+    """
+    if not isinstance(kernels, dict) or not kernels:
+        raise ValueError("kernels must be a non-empty dict {name: 2-D array}")
+    n = len(kernels)
+    ncols = ncols or min(n, 6)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols * (1.25 if colorbar else 1),
+                                                    size * nrows * 1.15 + (0.3 if suptitle else 0)), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.axis("off")
+    for ax, (name, kernel) in zip(axes.flat, kernels.items()):
+        show_kernel(kernel, ax=ax, title=name, colorbar=colorbar, numbers=max(np.shape(kernel)) <= numbers_up_to)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def show_correlation_step(image, kernel, row: int, col: int, *, fmt: str = "g") -> Figure:
+    """One output pixel of a 'valid' cross-correlation, step by step (lesson 03).
+
+    Four panels: the input with the window at (row, col) outlined, the kernel, their
+    element-wise product, and the whole output with the pixel this sum fills outlined.
+    """
+    image = _check_small(image, "image")
+    kernel = _check_small(kernel, "kernel")
+    kh, kw = kernel.shape
+    out = _valid_correlation(image, kernel)
+    if not (0 <= row < out.shape[0] and 0 <= col < out.shape[1]):
+        raise ValueError(f"(row, col) must be an output position inside {out.shape}, got ({row}, {col})")
+    product = image[row : row + kh, col : col + kw] * kernel
+    widths = [image.shape[1], kw, kw, out.shape[1]]
+    fig, axes = plt.subplots(1, 4, figsize=(11, 3.2), gridspec_kw={"width_ratios": widths})
+    _conv_grid(axes[0], image, fmt=fmt, vmin=image.min(), vmax=image.max())
+    _conv_box(axes[0], row, col, kh, kw)
+    axes[0].set_title("input, window outlined")
+    show_kernel(kernel, ax=axes[1], title="kernel", fmt=fmt)
+    limit = float(np.abs(product).max()) or 1.0
+    _conv_grid(axes[2], product, fmt=fmt, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    axes[2].set_title(f"window × kernel\nsum = {product.sum():{fmt}}")
+    _conv_grid(axes[3], out, fmt=fmt, cmap="RdBu_r", vmin=-np.abs(out).max(), vmax=np.abs(out).max())
+    _conv_box(axes[3], row, col, 1, 1)
+    axes[3].set_title(f"output[{row}, {col}] = {out[row, col]:{fmt}}")
+    fig.tight_layout()
+    return fig
+
+
+def animate_correlation(image, kernel, *, interval: int = 600, dpi: int = 70, fmt: str = "g",
+                        figsize: tuple[float, float] = (8.5, 3.0)):
+    """Animate a kernel sliding over a small image, filling the 'valid' output (lesson 03).
+
+    Returns a ``matplotlib.animation.FuncAnimation`` with one frame per output pixel; show
+    it with ``IPython.display.HTML(anim.to_jshtml())`` (no ffmpeg needed). The figure is
+    closed, so the notebook does not draw it a second time. Each frame is embedded as a
+    PNG: a lower ``dpi`` and a smaller ``figsize`` keep the notebook light.
+    """
+    from matplotlib import animation
+
+    image = _check_small(image, "image")
+    kernel = _check_small(kernel, "kernel")
+    kh, kw = kernel.shape
+    out = _valid_correlation(image, kernel)
+    positions = list(np.ndindex(*out.shape))
+    fig, axes = plt.subplots(1, 3, figsize=figsize, dpi=dpi,
+                             gridspec_kw={"width_ratios": [image.shape[1], kw, out.shape[1]]})
+    _conv_grid(axes[0], image, fmt=fmt, vmin=image.min(), vmax=image.max())
+    axes[0].set_title("input")
+    show_kernel(kernel, ax=axes[1], title="kernel", fmt=fmt)
+    limit = float(np.abs(out).max()) or 1.0
+    hidden = np.full(out.shape, np.nan)
+    shown = axes[2].imshow(hidden, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    _conv_grid(axes[2], hidden, numbers=False)
+    axes[2].set_title("output")
+    window = _conv_box(axes[0], 0, 0, kh, kw)
+    target = _conv_box(axes[2], 0, 0, 1, 1)
+    texts = [axes[2].text(c, r, "", ha="center", va="center", fontsize=10) for r, c in positions]
+    fig.tight_layout()
+
+    def draw(frame: int):
+        r, c = positions[frame]
+        window.set_xy((c - 0.5, r - 0.5))
+        target.set_xy((c - 0.5, r - 0.5))
+        filled = np.full(out.shape, np.nan)
+        for k, (rr, cc) in enumerate(positions):
+            if k <= frame:
+                filled[rr, cc] = out[rr, cc]
+                texts[k].set_text(format(out[rr, cc], fmt))
+            else:
+                texts[k].set_text("")
+        shown.set_data(filled)
+        axes[2].set_title(f"output[{r}, {c}] = {out[r, c]:{fmt}}")
+        axes[0].set_title(f"input, window at ({r}, {c})")
+        return [window, target, shown, *texts]
+
+    anim = animation.FuncAnimation(fig, draw, frames=len(positions), interval=interval, blit=False)
+    plt.close(fig)
+    return anim
+
+
+def show_padding_modes(image, width: int, modes: Sequence[str] = ("constant", "edge", "reflect", "symmetric", "wrap"),
+                       *, size: float = 2.2, numbers: bool = False) -> Figure:
+    """Show an image padded by ``width`` pixels with each NumPy padding mode (lesson 04).
+
+    The original image is outlined in red, so what each mode invents is what lies outside.
+    """
+    image = np.asarray(image, dtype=float)
+    if image.ndim != 2 or image.size == 0:
+        raise ValueError(f"image must be a non-empty 2-D array, got shape {image.shape}")
+    if not isinstance(width, (int, np.integer)) or width < 0:
+        raise ValueError(f"width must be a non-negative int, got {width!r}")
+    fig, axes = plt.subplots(1, len(modes), figsize=(size * len(modes), size + 0.4), squeeze=False)
+    low, high = float(image.min()), float(image.max())
+    for ax, mode in zip(axes[0], modes):
+        padded = np.pad(image, width, mode=mode)
+        if numbers:
+            _conv_grid(ax, padded, fmt="g", vmin=low, vmax=high, fontsize=7)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        else:
+            ax.imshow(padded, cmap="gray", vmin=low, vmax=high, interpolation="nearest")
+            ax.axis("off")
+        _conv_box(ax, width, width, image.shape[0], image.shape[1])
+        ax.set_title(f'"{mode}"')
+    fig.tight_layout()
+    return fig
+
+
+def show_conv_geometry(n: int, k: int, *, stride: int = 1, before: int = 0, after: int = 0) -> Figure:
+    """Where a k x k kernel lands on an n x n input with padding and stride (lesson 04).
+
+    Left: the padded input (padding pale), every window's top-left corner dotted, the
+    first window outlined in red and the last in purple. Right: the output grid, with
+    the pixels those two windows fill outlined in the same colours.
+    """
+    for name, value, low in (("n", n, 1), ("k", k, 1), ("stride", stride, 1), ("before", before, 0), ("after", after, 0)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
+    total = n + before + after
+    if k > total:
+        raise ValueError(f"the kernel ({k}) is larger than the padded input ({total})")
+    out = (total - k) // stride + 1
+    fig, axes = plt.subplots(1, 2, figsize=(8, 4.2), gridspec_kw={"width_ratios": [total, max(out, 2)]})
+    ax, ax2 = axes
+    cells = np.zeros((total, total))
+    cells[before : before + n, before : before + n] = 1
+    ax.imshow(cells, cmap="Blues", vmin=-0.25, vmax=1.6)
+    for a, size in ((ax, total), (ax2, out)):
+        for t in np.arange(-0.5, size):
+            a.axhline(t, color="white", linewidth=1.2)
+            a.axvline(t, color="white", linewidth=1.2)
+        a.set_xticks([])
+        a.set_yticks([])
+    starts = np.arange(out) * stride
+    rr, cc = np.meshgrid(starts, starts, indexing="ij")
+    ax.plot(cc.ravel(), rr.ravel(), "o", color="tab:orange", markersize=5)
+    last = int(starts[-1])
+    _conv_box(ax, last, last, k, k, color="tab:purple")
+    _conv_box(ax, 0, 0, k, k, color="tab:red")
+    unused = total - (last + k)
+    ax.set_title(f"input {n}x{n} + padding {before} before, {after} after\nkernel {k}x{k}, stride {stride}"
+                 + (f": {unused} row(s)/col(s) never reached" if unused else ""), fontsize="small")
+    ax.set_xlabel("dark: image, pale: padding, dots: window corners")
+    ax2.imshow(np.ones((out, out)), cmap="Oranges", vmin=0, vmax=2.5)
+    _conv_box(ax2, out - 1, out - 1, 1, 1, color="tab:purple")
+    _conv_box(ax2, 0, 0, 1, 1, color="tab:red")
+    ax2.set_title(f"output {out}x{out}\n⌊({n} + {before + after} − {k}) / {stride}⌋ + 1 = {out}", fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def show_filtered(image, kernel, *, title: str = "your kernel", pad_mode: str = "reflect",
+                  figsize: tuple[float, float] = (5.8, 2.0)) -> Figure:
+    """Draw an image, a kernel and the filtered image on an honest colour scale (lesson 03).
+
+    The output is cross-correlated with ``pad_mode`` padding and shown as floats: centred
+    on 0 (red positive, blue negative, the strongest 0.5 % beyond the colour bar's arrows)
+    when it has negative values, in gray from 0 otherwise. Used by the kernel editor of
+    :mod:`helpers.widgets`.
+    """
+    from helpers.convolution import correlate2d
+
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError(f"image must be a 2-D grayscale image, got shape {image.shape}")
+    result = correlate2d(image, kernel, pad_mode=pad_mode)
+    fig, axes = plt.subplots(1, 3, figsize=figsize, gridspec_kw={"width_ratios": [1, 0.7, 1.2]})
+    axes[0].imshow(image, cmap="gray", vmin=0, vmax=255)
+    axes[0].set_title("input")
+    axes[0].axis("off")
+    show_kernel(kernel, ax=axes[1], title=title)
+    if result.min() < 0:
+        limit = max(float(np.percentile(np.abs(result), 99.5)), 1e-9)
+        shown = axes[2].imshow(result, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        fig.colorbar(shown, ax=axes[2], fraction=0.046, extend="both")
+    else:
+        shown = axes[2].imshow(result, cmap="gray", vmin=0, vmax=max(255.0, float(result.max())))
+        fig.colorbar(shown, ax=axes[2], fraction=0.046)
+    axes[2].set_title(f"output, range {result.min():.0f}..{result.max():.0f}")
+    axes[2].axis("off")
     fig.tight_layout()
     return fig
