@@ -1,0 +1,150 @@
+"""helpers.plots figures of lessons 05-06: panels, titles, drawn windows; clear errors."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers import plots
+from helpers.pooling import pool2d
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def rectangles(ax):
+    return [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)]
+
+
+def test_show_pooling_small_input_outlines_every_window_and_writes_numbers():
+    x = np.arange(16).reshape(4, 4)
+    fig = plots.show_pooling(x, pool2d(x, 2), size=2, stride=2, op="max")
+    ax_in, ax_out = fig.axes
+    assert ax_in.get_title() == "input 4 x 4" and ax_out.get_title() == "max pool -> 2 x 2"
+    assert fig._suptitle.get_text() == "max pooling, window 2 x 2, stride 2"
+    assert len(rectangles(ax_in)) == len(rectangles(ax_out)) == 4
+    assert [t.get_text() for t in ax_out.texts] == ["5", "7", "13", "15"]
+    assert len(ax_in.texts) == 16
+    # window (0, 1) starts at column 2: its outline sits at x = 1.5
+    assert rectangles(ax_in)[1].get_x() == pytest.approx(1.5) and rectangles(ax_in)[1].get_width() == 2
+    # each window and its output cell share a colour
+    for a, b in zip(rectangles(ax_in), rectangles(ax_out)):
+        assert a.get_edgecolor() == b.get_edgecolor()
+
+
+def test_show_pooling_overlap_and_large_inputs_outline_three_windows():
+    x = np.arange(49).reshape(7, 7)
+    fig = plots.show_pooling(x, pool2d(x, 3, stride=2), size=3, stride=2)
+    assert len(rectangles(fig.axes[0])) == 3
+    boxes = rectangles(fig.axes[1])  # the output boxes of (0, 0) and (0, 1) do not touch
+    assert boxes[0].get_x() + boxes[0].get_width() < boxes[1].get_x()
+    big = np.random.default_rng(0).random((24, 24))
+    fig = plots.show_pooling(big, pool2d(big, 2, op="mean"), size=2, stride=2, op="mean")
+    assert len(rectangles(fig.axes[0])) == 3 and not fig.axes[0].texts  # too large to write numbers
+    assert fig.axes[1].get_title() == "mean pool -> 12 x 12"
+
+
+def test_show_pooling_single_output_cell():
+    x = np.ones((3, 3))
+    fig = plots.show_pooling(x, pool2d(x, 3), size=3, stride=3)
+    assert len(rectangles(fig.axes[1])) == 1
+
+
+def test_show_pooling_shares_the_grey_range():
+    x = np.arange(16.0).reshape(4, 4)
+    fig = plots.show_pooling(x, pool2d(x, 2, op="mean"), size=2, stride=2, vmin=0, vmax=20)
+    assert [ax.images[0].get_clim() for ax in fig.axes] == [(0, 20), (0, 20)]
+
+
+def test_show_pooling_rejects_non_2d():
+    with pytest.raises(ValueError, match=r"x and out must be 2-D, got shapes \(4, 4, 3\)"):
+        plots.show_pooling(np.zeros((4, 4, 3)), np.zeros((2, 2, 3)), size=2, stride=2)
+
+
+def test_plot_shift_tolerance_one_line_per_variant():
+    shifts = np.arange(4)
+    fig = plots.plot_shift_tolerance(shifts, {"a": [0, 0.5, 0.7, 0.8], "b": [0, 0.2, 0.3, 0.4]}, title="t")
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["a", "b"]
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [0, 50, 70, 80])  # drawn in percent
+    assert ax.get_xlabel() == "shift of the input (pixels)" and ax.get_title() == "t"
+    with pytest.raises(ValueError, match=r"changes\['a'\] must have one value per shift \(4\), got shape \(3,\)"):
+        plots.plot_shift_tolerance(shifts, {"a": [0, 1, 2]})
+
+
+def test_compare_kernels_shares_a_symmetric_scale():
+    a, b = np.array([[1, -2], [0, 0.5]]), np.array([[0.004, -0.001], [3, 0]])
+    fig = plots.compare_kernels([a, b], ["a", "b"], suptitle="s")
+    kernel_axes = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in kernel_axes] == ["a", "b"]
+    assert all(ax.images[0].get_clim() == (-3, 3) for ax in kernel_axes)
+    texts = [t.get_text() for t in kernel_axes[1].texts]
+    assert texts == ["0.00", "0.00", "3.00", "0.00"]  # no "-0.00"
+    assert len(fig.axes) == 3  # two kernels and one colour bar
+
+
+def test_compare_kernels_errors():
+    with pytest.raises(ValueError, match="one entry per kernel: 2 kernels, 1 titles"):
+        plots.compare_kernels([np.eye(3), np.eye(3)], ["a"])
+    with pytest.raises(ValueError, match=r"kernels\[0\] must be 2-D, got shape \(3,\)"):
+        plots.compare_kernels([np.ones(3)], ["a"])
+
+
+def test_plot_training_draws_loss_and_each_weight_at_its_kernel_position():
+    steps = 20
+    target = np.arange(9.0).reshape(3, 3)
+    weights = np.linspace(0, 1, steps)[:, None, None] * target
+    fig = plots.plot_training(np.geomspace(1, 1e-3, steps), weights, target)
+    ax_loss, *weight_axes = fig.axes
+    assert ax_loss.get_yscale() == "log"
+    assert len(weight_axes) == 9  # small multiples, one per weight
+    for n, ax in enumerate(weight_axes):
+        r, c = divmod(n, 3)
+        assert ax.get_subplotspec().rowspan.start == r and ax.get_subplotspec().colspan.start == c + 1
+        solid, dotted = ax.lines
+        assert dotted.get_linestyle() == ":" and dotted.get_ydata()[0] == target[r, c]
+        np.testing.assert_allclose(solid.get_ydata(), weights[:, r, c])
+        assert ax.get_title() == f"w[{r}, {c}] -> {target[r, c]:g}"
+    assert weight_axes[0].get_shared_y_axes().joined(weight_axes[0], weight_axes[8])
+    fig = plots.plot_training(np.ones(steps), weights.reshape(steps, 9)[:, :4], np.ones(4))
+    assert len(fig.axes) == 5  # (steps, n) weights: one row of n panels
+    with pytest.raises(ValueError, match="weights have 9 values per step but target has 4"):
+        plots.plot_training(np.ones(steps), weights, np.ones((2, 2)))
+
+
+def test_show_receptive_fields_boxes_the_non_zero_pixels():
+    m = np.zeros((9, 9))
+    m[3:6, 2:7] = 1
+    m[4, 4] = 3
+    fig = plots.show_receptive_fields([m, np.zeros((9, 9))], ["one", "none"], suptitle="rf", label="paths")
+    map_axes = [ax for ax in fig.axes if ax.images]
+    box = rectangles(map_axes[0])[0]
+    assert (box.get_x(), box.get_y(), box.get_width(), box.get_height()) == (1.5, 2.5, 5, 3)
+    assert not rectangles(map_axes[1])  # nothing reaches the output: no box
+    assert [ax.get_title() for ax in map_axes] == ["one", "none"]
+    assert map_axes[0].images[0].get_clim() == (0, 3)  # each panel has its own scale...
+    colour_bars = [ax for ax in fig.axes if not ax.images]
+    assert len(colour_bars) == 2 and colour_bars[0].get_ylabel() == "paths"  # ...shown by its own colour bar
+    with pytest.raises(ValueError, match="one entry per map: 1 maps, 2 titles"):
+        plots.show_receptive_fields([m], ["a", "b"])
+    with pytest.raises(ValueError, match=r"maps\[0\] must be 2-D"):
+        plots.show_receptive_fields([np.ones(3)], ["a"])
+
+
+def test_plot_parameter_counts_labels_every_bar():
+    fig = plots.plot_parameter_counts({"dense": 530660, "conv": 10}, title="p")
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_title() == "p"
+    assert [t.get_text() for t in ax.texts] == ["530,660", "10"]
+    with pytest.raises(ValueError, match="counts is empty"):
+        plots.plot_parameter_counts({})
+    with pytest.raises(ValueError, match="at least 1 for a log scale"):
+        plots.plot_parameter_counts({"pool": 0})
