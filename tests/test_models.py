@@ -1,0 +1,206 @@
+"""helpers.models: the recipes' architectures and parameter counts, the course models, and
+the inspection tools of lesson 10 (activation model, saliency, occlusion)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from helpers import models, training
+
+
+def conv_params(k, c_in, c_out, bias=True):
+    return k * k * c_in * c_out + (c_out if bias else 0)
+
+
+def dense_params(n_in, n_out):
+    return n_in * n_out + n_out
+
+
+def _layer_kinds(model):
+    return [type(layer).__name__ for layer in model.layers]
+
+
+def test_tutorial_mnist_cnn_is_the_published_stack():
+    model = models.tutorial_mnist_cnn()
+    assert _layer_kinds(model) == ["Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "Conv2D", "Flatten", "Dense", "Dense"]
+    assert [layer.output.shape[1:] for layer in model.layers] == [
+        (26, 26, 32), (13, 13, 32), (11, 11, 64), (5, 5, 64), (3, 3, 64), (576,), (64,), (10,)]
+    expected = conv_params(3, 1, 32) + conv_params(3, 32, 64) + conv_params(3, 64, 64) + dense_params(576, 64) + dense_params(64, 10)
+    assert model.count_params() == expected == 93_322
+    assert isinstance(model.optimizer, keras.optimizers.RMSprop)
+    assert model.name == "tutorial_mnist_cnn"
+
+
+def test_tutorial_fashion_cnn_is_the_published_stack():
+    model = models.tutorial_fashion_cnn()
+    assert _layer_kinds(model) == ["Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "Flatten", "Dense", "Dense"]
+    assert [layer.filters for layer in model.layers if hasattr(layer, "filters")] == [64, 64]
+    assert model.get_layer("flatten").output.shape[1:] == (5 * 5 * 64,)
+    expected = conv_params(3, 1, 64) + conv_params(3, 64, 64) + dense_params(1600, 20) + dense_params(20, 10)
+    assert model.count_params() == expected
+    assert isinstance(model.optimizer, keras.optimizers.Adam)
+    assert np.isclose(float(model.optimizer.learning_rate), 1e-3)
+
+
+def test_recipes_match_the_published_training_settings():
+    assert (models.RECIPES["mnist_tutorial"].batch_size, models.RECIPES["mnist_tutorial"].epochs) == (64, 5)
+    assert (models.RECIPES["fashion_tutorial"].batch_size, models.RECIPES["fashion_tutorial"].epochs) == (32, 20)
+    for name, recipe in models.RECIPES.items():
+        assert recipe.name == name and recipe.dataset in ("mnist", "fashion_mnist")
+        model = recipe.build()
+        assert model.layers[-1].output.shape[1:] == (10,)
+        assert tuple(model.inputs[0].shape[1:]) == (28, 28, 1)
+        assert getattr(model, "optimizer", None) is not None
+
+
+@pytest.mark.parametrize("builder", [models.mnist_cnn, models.fashion_cnn])
+def test_course_cnns(builder):
+    model = builder()
+    assert _layer_kinds(model) == ["Conv2D", "MaxPooling2D", "BatchNormalization", "Conv2D", "MaxPooling2D",
+                                   "BatchNormalization", "Flatten", "Dense", "Dropout", "Dense"]
+    assert [layer.output.shape[1:] for layer in model.layers if isinstance(layer, keras.layers.MaxPooling2D)] == [
+        (12, 12, 24), (5, 5, 48)]
+    bn_params = 4 * 24 + 4 * 48  # gamma, beta, moving mean, moving variance per channel
+    expected = conv_params(5, 1, 24) + conv_params(3, 24, 48) + bn_params + dense_params(1200, 128) + dense_params(128, 10)
+    assert model.count_params() == expected
+    assert model.layers[-1].activation.__name__ == "softmax"
+    assert isinstance(model.optimizer, keras.optimizers.Adam)
+
+
+def test_course_cnn_schedule_ends_with_training():
+    epochs, batch_size, train_size = 2, 100, 1000
+    model = models.mnist_cnn(epochs=epochs, batch_size=batch_size, train_size=train_size)
+    schedule = model.optimizer.learning_rate if callable(model.optimizer.learning_rate) else model.optimizer._learning_rate
+    total = train_size // batch_size * epochs
+    peak = max(float(schedule(s)) for s in range(total + 1))
+    assert np.isclose(peak, 3e-3, rtol=1e-4)
+    assert float(schedule(total)) < 1e-7
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [(dict(epochs=0), "epochs must be a positive whole number, got 0"),
+     (dict(batch_size=1.5), "batch_size must be a positive whole number"),
+     (dict(train_size=True), "train_size must be a positive whole number")],
+)
+def test_course_cnn_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        models.mnist_cnn(**kwargs)
+
+
+def test_dense_baseline():
+    model = models.dense_baseline()
+    assert model.count_params() == dense_params(784, 128) + dense_params(128, 10) == 101_770
+    assert models.dense_baseline(hidden=64).count_params() == dense_params(784, 64) + dense_params(64, 10)
+    with pytest.raises(ValueError, match="hidden must be a positive whole number of units, got 0"):
+        models.dense_baseline(hidden=0)
+
+
+def test_course_cnn_trains_on_a_few_hundred_samples():
+    """One epoch on 384 MNIST-like samples runs, keeps shapes, and lowers the loss."""
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 10, size=384)
+    x = np.zeros((384, 28, 28, 1), np.float32)
+    for i, c in enumerate(y):  # class c: a bright bar in row band c
+        x[i, 2 * c + 3:2 * c + 6, 4:24] = 1.0
+    x += rng.normal(0, 0.05, size=x.shape).astype(np.float32)
+    model = models.mnist_cnn(epochs=2, batch_size=64, train_size=len(x))
+    run = training.train(model, x, y, epochs=2, batch_size=64, log=False)
+    assert run.history["loss"][-1] < run.history["loss"][0]
+    assert model.predict(x[:5], verbose=0).shape == (5, 10)
+
+
+# ---- inspection ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small_cnn():
+    keras.utils.set_random_seed(1)
+    return models.mnist_cnn(epochs=1, batch_size=32, train_size=64)
+
+
+def test_activation_model_outputs_match_layers(small_cnn):
+    names = ["conv1", "pool1", "conv2"]
+    act = models.activation_model(small_cnn, names)
+    x = np.random.default_rng(0).random((3, 28, 28, 1)).astype(np.float32)
+    outputs = act.predict(x, verbose=0)
+    assert [o.shape for o in outputs] == [(3, 24, 24, 24), (3, 12, 12, 24), (3, 10, 10, 48)]
+    # the pooled map is the 2x2 maximum of the ReLU map, and the first map is conv1 applied to x
+    relu = outputs[0]
+    np.testing.assert_allclose(outputs[1], relu.reshape(3, 12, 2, 12, 2, 24).max(axis=(2, 4)), rtol=1e-6)
+    kernel, bias = small_cnn.get_layer("conv1").get_weights()
+    direct = tf.nn.relu(tf.nn.conv2d(x, kernel, strides=1, padding="VALID") + bias).numpy()
+    np.testing.assert_allclose(relu, direct, rtol=1e-4, atol=1e-5)
+    assert (relu >= 0).all()
+
+
+def test_activation_model_errors(small_cnn):
+    with pytest.raises(ValueError, match=r"unknown \['nope'\]"):
+        models.activation_model(small_cnn, ["nope"])
+    with pytest.raises(TypeError, match="list of names"):
+        models.activation_model(small_cnn, "conv1")
+    with pytest.raises(ValueError, match="must name layers"):
+        models.activation_model(small_cnn, [])
+
+
+def test_class_scores_are_the_logits(small_cnn):
+    x = np.random.default_rng(2).random((4, 28, 28, 1)).astype(np.float32)
+    scores = np.asarray(models.class_scores(small_cnn, x))
+    probabilities = small_cnn.predict(x, verbose=0)
+    np.testing.assert_allclose(tf.nn.softmax(scores).numpy(), probabilities, rtol=1e-4, atol=1e-6)
+
+
+def test_saliency_matches_finite_differences(small_cnn):
+    rng = np.random.default_rng(3)
+    image = rng.random((28, 28, 1)).astype(np.float32)
+    sal = models.saliency_map(small_cnn, image, 4)
+    assert sal.shape == (28, 28) and sal.dtype == np.float32 and (sal >= 0).all()
+    i, j = np.unravel_index(np.argmax(sal), sal.shape)
+    eps = 1e-2
+
+    def score(img):
+        return float(np.asarray(models.class_scores(small_cnn, img[None]))[0, 4])
+
+    plus, minus = image.copy(), image.copy()
+    plus[i, j, 0] += eps
+    minus[i, j, 0] -= eps
+    numeric = abs(score(plus) - score(minus)) / (2 * eps)
+    np.testing.assert_allclose(numeric, sal[i, j], rtol=0.1)
+
+
+def test_smoothgrad_is_the_mean_of_noisy_gradients(small_cnn):
+    rng = np.random.default_rng(5)
+    image = rng.random((28, 28, 1)).astype(np.float32)
+    smooth = models.saliency_map(small_cnn, image, 1, samples=4, noise=0.2, seed=9)
+    noisy = image[None] + np.random.default_rng(9).normal(0.0, 0.2, size=(4, 28, 28, 1))
+    singles = [models.saliency_map(small_cnn, n.astype(np.float32), 1) for n in noisy]
+    np.testing.assert_allclose(smooth, np.mean(singles, axis=0), rtol=1e-4, atol=1e-7)
+    with pytest.raises(ValueError, match="samples must be a whole number >= 0"):
+        models.saliency_map(small_cnn, image, 1, samples=-1)
+
+
+def test_occlusion_map_values(small_cnn):
+    rng = np.random.default_rng(4)
+    image = rng.random((28, 28, 1)).astype(np.float32)
+    occ = models.occlusion_map(small_cnn, image, 2, patch=7, stride=7)
+    assert occ.shape == (28, 28) and occ.dtype == np.float32
+    # with patch == stride the squares tile the image: each block holds one drop value
+    p0 = small_cnn.predict(image[None], verbose=0)[0, 2]
+    covered = image.copy()
+    covered[7:14, 14:21] = 0
+    p1 = small_cnn.predict(covered[None], verbose=0)[0, 2]
+    np.testing.assert_allclose(occ[7:14, 14:21], p0 - p1, atol=1e-5)
+
+
+def test_inspection_errors(small_cnn):
+    with pytest.raises(ValueError, match=r"input shape \(28, 28, 1\) .* got \(1, 28, 28, 1\)"):
+        models.saliency_map(small_cnn, np.zeros((1, 28, 28, 1)), 0)
+    with pytest.raises(ValueError, match="patch must be in 1..28"):
+        models.occlusion_map(small_cnn, np.zeros((28, 28, 1)), 0, patch=40)

@@ -1,0 +1,135 @@
+"""helpers.plots, the figures of lessons 07-10: learning curves, confusion matrix,
+predictions, accuracy vs shift, filters, feature maps, attribution maps."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers import plots
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+HISTORY = {"loss": [1.0, 0.5, 0.4], "accuracy": [0.6, 0.8, 0.85], "val_loss": [0.9, 0.6, 0.55], "val_accuracy": [0.65, 0.78, 0.8]}
+
+
+def test_plot_history_panels_and_lines():
+    fig = plots.plot_history(HISTORY, title="curves")
+    assert [ax.get_title() for ax in fig.axes] == ["loss", "accuracy"]
+    loss_ax = fig.axes[0]
+    assert [line.get_label() for line in loss_ax.get_lines()] == ["training", "validation"]
+    np.testing.assert_array_equal(loss_ax.get_lines()[1].get_ydata(), HISTORY["val_loss"])
+    np.testing.assert_array_equal(loss_ax.get_lines()[0].get_xdata(), [1, 2, 3])
+    assert loss_ax.get_xlabel() == "epoch" and fig._suptitle.get_text() == "curves"
+
+
+def test_plot_history_without_validation_and_history_object():
+    class FakeHistory:
+        history = {"loss": [1.0, 0.5]}
+
+    fig = plots.plot_history(FakeHistory())
+    assert len(fig.axes) == 1 and len(fig.axes[0].get_lines()) == 1
+
+
+def test_plot_history_errors():
+    with pytest.raises(TypeError, match="history must be a dict of lists"):
+        plots.plot_history([1, 2])
+    with pytest.raises(ValueError, match="has none of the metrics"):
+        plots.plot_history({"mae": [1.0]})
+
+
+def test_plot_confusion_matrix_text_and_labels():
+    cm = np.array([[50, 2, 0], [5, 40, 1], [0, 0, 9]])
+    fig = plots.plot_confusion_matrix(cm, ["a", "b", "c"], title="cm")
+    ax = fig.axes[0]
+    texts = sorted(t.get_text() for t in ax.texts)
+    assert texts == sorted(["50", "2", "5", "40", "1", "9"])  # zeros are left blank
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+    assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
+    assert len(fig.axes) == 2  # the matrix and its colour bar
+
+
+def test_plot_confusion_matrix_normalized_rows():
+    cm = np.array([[3, 1], [0, 4]])
+    fig = plots.plot_confusion_matrix(cm, normalize=True)
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert texts == {"75.0", "25.0", "100.0"}
+
+
+@pytest.mark.parametrize(
+    "cm, names, message",
+    [(np.zeros((2, 3)), None, r"square matrix, got shape \(2, 3\)"),
+     (np.zeros((2, 2)), ["a"], "one name per class: 2 classes, 1 names")],
+)
+def test_plot_confusion_matrix_errors(cm, names, message):
+    with pytest.raises(ValueError, match=message):
+        plots.plot_confusion_matrix(cm, names)
+
+
+def test_show_predictions_titles_and_colours():
+    images = np.zeros((3, 28, 28, 1), np.float32)
+    fig = plots.show_predictions(images, [1, 2, 3], [1, 0, 3], class_names=["z", "a", "b", "c"], probabilities=[0.9, 0.5, 0.99])
+    titled = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title() for ax in titled] == ["a 90%", "z 50%\n(true: b)", "c 99%"]
+    assert titled[1].title.get_color() == "red" and titled[0].title.get_color() == "black"
+    assert titled[0].images[0].get_clim() == (0, 1)  # float images: 0..1
+
+
+def test_show_predictions_errors():
+    with pytest.raises(ValueError, match=r"one label per image \(2\)"):
+        plots.show_predictions(np.zeros((2, 4, 4), np.uint8), [1], [1, 2])
+
+
+def test_plot_accuracy_vs_shift():
+    fig = plots.plot_accuracy_vs_shift([0, 1, 2], {"dense": [0.9, 0.8, 0.5], "cnn": [0.92, 0.9, 0.7]})
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.get_lines()] == ["dense", "cnn"]
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), [92, 90, 70])
+    with pytest.raises(ValueError, match="one value per shift"):
+        plots.plot_accuracy_vs_shift([0, 1], {"x": [1.0]})
+
+
+def test_show_filters_keras_layout_and_shared_scale():
+    rng = np.random.default_rng(0)
+    kernel = rng.normal(size=(3, 3, 1, 10))
+    fig = plots.show_filters(kernel, ncols=5)
+    panels = [ax for ax in fig.axes if ax.images]
+    assert len(panels) == 10  # one panel per filter; the colour bar axis holds no image
+    limit = np.abs(kernel).max()
+    assert all(np.allclose(ax.images[0].get_clim(), (-limit, limit)) for ax in panels)
+    np.testing.assert_allclose(panels[3].images[0].get_array(), kernel[:, :, 0, 3])
+    with pytest.raises(ValueError, match="kernels must have shape"):
+        plots.show_filters(np.zeros((3, 3)))
+
+
+def test_show_feature_maps_channels_and_scale():
+    maps = np.random.default_rng(1).random((1, 6, 6, 12))
+    fig = plots.show_feature_maps(maps, channels=[0, 5, 7], ncols=3)
+    panels = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in panels] == ["#0", "#5", "#7"]
+    assert all(ax.images[0].get_clim() == (0.0, maps.max()) for ax in panels)
+    with pytest.raises(ValueError, match=r"channels must be indices in 0..11"):
+        plots.show_feature_maps(maps[0], channels=[12])
+    with pytest.raises(ValueError, match=r"\(H, W, C\) for one image"):
+        plots.show_feature_maps(np.zeros((2, 4, 4, 3)))
+
+
+def test_show_attribution_layout():
+    images = np.zeros((2, 5, 5), np.uint8)
+    maps = [np.ones((5, 5)), np.linspace(-1, 1, 25).reshape(5, 5)]
+    fig = plots.show_attribution(images, maps, titles=["a", "b"])
+    image_axes = [ax for ax in fig.axes if ax.images]
+    assert len(image_axes) == 4
+    assert image_axes[3].images[0].get_cmap().name == "RdBu_r"  # signed map: diverging colours
+    with pytest.raises(ValueError, match="same length"):
+        plots.show_attribution(images, maps[:1])
