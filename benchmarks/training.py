@@ -39,14 +39,16 @@ def main(argv: list[str]) -> int:
     recipe_name, load = WHICH[args.which]
     recipe = models.RECIPES[recipe_name]
     (x_train, y_train), (x_test, y_test) = load()
-    x_train, x_test = training.to_model_input(x_train), training.to_model_input(x_test)
+    # Every model, course or recipe, is fed by the same tf.data pipeline the lessons use
+    # (uint8 images, batches converted to float32 on the fly, prefetch).
+    train_data = training.make_dataset(x_train, y_train, batch_size=recipe.batch_size, seed=0)
     epochs = args.epochs or recipe.epochs
     if recipe.takes_plan:
         model = recipe.builder(epochs=epochs, batch_size=recipe.batch_size)
     else:
         model = recipe.build()
-    run = training.train(model, x_train, y_train, epochs=epochs, batch_size=recipe.batch_size, log=False)
-    _, accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
+    run = training.train(model, train_data, epochs=epochs, log=False)
+    _, accuracy = model.evaluate(training.to_model_input(x_test), y_test, batch_size=1000, verbose=0)
     print(json.dumps({
         "model": recipe_name,
         "description": recipe.description,

@@ -48,13 +48,14 @@ def chromium_path() -> str | None:
 
 
 def widget_notebooks() -> list[Path]:
-    """Lessons whose code uses ipywidgets."""
+    """Lessons whose saved outputs contain an interactive widget."""
     found = []
     for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
-        code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-        if re.search(r"\bipywidgets\b|\binteract\(|@interact", code):
-            found.append(path)
+        for cell in nb["cells"]:
+            if any("application/vnd.jupyter.widget-view+json" in out.get("data", {}) for out in cell.get("outputs", [])):
+                found.append(path)
+                break
     return found
 
 
@@ -164,7 +165,7 @@ def _shutdown_kernels(base: str) -> None:
         urllib.request.urlopen(request, timeout=30).close()
 
 
-def _changed(output, before: str, timeout_s: float = 30) -> bool:
+def _changed(output, before: str, timeout_s: float = 60) -> bool:
     """Wait until the output area settles on new, non-empty content (not a cleared area)."""
     deadline = time.monotonic() + timeout_s
     last, since = None, time.monotonic()
@@ -243,7 +244,8 @@ def test_widgets_render_and_respond(path, browser, lab):
         )
         assert placeholders.count() == 0, f"{path.name}: a widget shows as text: {placeholders.first.inner_text()[:300]}"
 
-        views = page.locator(".jp-OutputArea-output .widget-interact, .jp-OutputArea-output > .jupyter-widgets.widget-vbox, .jp-OutputArea-output > .jupyter-widgets.widget-hbox")
+        # the outermost widget of each output area: an interact() box or a helper's VBox/HBox
+        views = page.locator(".jp-OutputArea-output > .jupyter-widgets:is(.widget-interact, .widget-vbox, .widget-hbox)")
         assert views.count() >= 1, f"{path.name}: uses ipywidgets but no widget rendered as a control"
         for i in range(views.count()):
             view = views.nth(i)
@@ -261,6 +263,8 @@ def test_widgets_render_and_respond(path, browser, lab):
                 assert _changed(output, before), f"{path.name}: widget {i + 1}: output did not change after it {action}"
                 _settle_images(output)
                 view.screenshot(path=str(OUTPUT / f"{stem}__widget{i + 1}-control{j + 1}.png"))
+            _changed(output, before="", timeout_s=30)  # let queued redraws finish
+            _settle_images(output)
             view.screenshot(path=str(OUTPUT / f"{stem}__widget{i + 1}-after.png"))
     finally:
         page.close()
