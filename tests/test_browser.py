@@ -261,6 +261,10 @@ def test_widgets_render_and_respond(path, browser, lab):
                 action = _operate(controls.nth(j), page)
                 assert action, f"{path.name}: widget {i + 1}, control {j + 1}: nothing to operate"
                 assert _changed(output, before), f"{path.name}: widget {i + 1}: output did not change after it {action}"
+                shown = output.inner_text()
+                assert "Traceback" not in shown and "array(" not in shown, (
+                    f"{path.name}: widget {i + 1} shows an error or a raw value after it {action}:\n{shown[:500]}"
+                )
                 _settle_images(output)
                 view.screenshot(path=str(OUTPUT / f"{stem}__widget{i + 1}-control{j + 1}.png"))
             _changed(output, before="", timeout_s=30)  # let queued redraws finish
