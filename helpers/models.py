@@ -135,6 +135,18 @@ def _course_cnn(name: str, *, dropout: float, filters: tuple[int, int] = (24, 48
     )
 
 
+def _compiled_course_cnn(name: str, dropout: float, peak: float, epochs: int, batch_size: int, train_size: int) -> keras.Model:
+    """The course CNN compiled with Adam and a one-cycle schedule over exactly this plan."""
+    _check_plan(epochs, batch_size, train_size)
+    model = _course_cnn(name, dropout=dropout)
+    model.compile(
+        optimizer=_adam_one_cycle(peak, epochs=epochs, batch_size=batch_size, train_size=train_size),
+        loss=_LOSS,
+        metrics=["accuracy"],
+    )
+    return model
+
+
 def mnist_cnn(
     *,
     epochs: int = MNIST_CNN_PLAN["epochs"],
@@ -152,14 +164,7 @@ def mnist_cnn(
     ``batch_size``: the schedule must know when training ends, so pass the values you
     train with.
     """
-    _check_plan(epochs, batch_size, train_size)
-    model = _course_cnn(name, dropout=0.3)
-    model.compile(
-        optimizer=_adam_one_cycle(peak_learning_rate, epochs=epochs, batch_size=batch_size, train_size=train_size),
-        loss=_LOSS,
-        metrics=["accuracy"],
-    )
-    return model
+    return _compiled_course_cnn(name, 0.3, peak_learning_rate, epochs, batch_size, train_size)
 
 
 def fashion_cnn(
@@ -176,14 +181,7 @@ def fashion_cnn(
     network underfits more than it overfits), trained for 6 epochs
     (:data:`RECIPES` ``["fashion_cnn"]``).
     """
-    _check_plan(epochs, batch_size, train_size)
-    model = _course_cnn(name, dropout=0.15)
-    model.compile(
-        optimizer=_adam_one_cycle(peak_learning_rate, epochs=epochs, batch_size=batch_size, train_size=train_size),
-        loss=_LOSS,
-        metrics=["accuracy"],
-    )
-    return model
+    return _compiled_course_cnn(name, 0.15, peak_learning_rate, epochs, batch_size, train_size)
 
 
 def dense_baseline(
