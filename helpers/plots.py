@@ -190,28 +190,35 @@ def show_pooling(
     return fig
 
 
-def plot_shift_tolerance(shifts, changes: dict, *, title: str = "How much a feature map changes when the input moves") -> Figure:
-    """Line plot of relative change against shift in pixels, one line per variant (lesson 05).
-
-    ``changes`` maps a label ("no pooling", "max pool 4x4", ...) to one value per shift.
-    """
+def _percent_vs_shift(shifts, series: dict, name: str, *, xlabel: str, ylabel: str, title: str, from_zero: bool) -> Figure:
+    """One line per entry of ``series`` (fractions, drawn as %) against the shift in pixels."""
     shifts = np.asarray(shifts)
     fig, ax = plt.subplots(figsize=(6.4, 3.8))
     markers = "osD^vx*+"
-    for k, (label, values) in enumerate(changes.items()):
+    for k, (label, values) in enumerate(series.items()):
         values = np.asarray(values, dtype=float)
         if values.shape != shifts.shape:
-            raise ValueError(f"changes[{label!r}] must have one value per shift ({shifts.size}), got shape {values.shape}")
+            raise ValueError(f"{name}[{label!r}] must have one value per shift ({shifts.size}), got shape {values.shape}")
         ax.plot(shifts, 100 * values, marker=markers[k % len(markers)], label=label)
-    ax.set_xlabel("shift of the input (pixels)")
-    ax.set_ylabel("relative change of the map (%)")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_xticks(shifts)
-    ax.set_ylim(0, None)
+    if from_zero:
+        ax.set_ylim(0, None)
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
     ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def plot_shift_tolerance(shifts, changes: dict, *, title: str = "How much a feature map changes when the input moves") -> Figure:
+    """Line plot of relative change against shift in pixels, one line per variant (lesson 05).
+
+    ``changes`` maps a label ("no pooling", "max pool 4x4", ...) to one value per shift.
+    """
+    return _percent_vs_shift(shifts, changes, "changes", xlabel="shift of the input (pixels)",
+                             ylabel="relative change of the map (%)", title=title, from_zero=True)
 
 
 def compare_kernels(kernels, titles: Sequence[str], *, suptitle: str | None = None, fmt: str = ".2f") -> Figure:
@@ -703,22 +710,8 @@ def show_predictions(
 
 def plot_accuracy_vs_shift(shifts, accuracies: dict, *, title: str = "Test accuracy when the images move") -> Figure:
     """Accuracy (%) against shift in pixels, one line per model (lesson 09)."""
-    shifts = np.asarray(shifts)
-    fig, ax = plt.subplots(figsize=(6.4, 3.8))
-    markers = "osD^vx*+"
-    for k, (label, values) in enumerate(accuracies.items()):
-        values = np.asarray(values, dtype=float)
-        if values.shape != shifts.shape:
-            raise ValueError(f"accuracies[{label!r}] must have one value per shift ({shifts.size}), got shape {values.shape}")
-        ax.plot(shifts, 100 * values, marker=markers[k % len(markers)], label=label)
-    ax.set_xlabel("shift of the test images (pixels)")
-    ax.set_ylabel("test accuracy (%)")
-    ax.set_xticks(shifts)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return _percent_vs_shift(shifts, accuracies, "accuracies", xlabel="shift of the test images (pixels)",
+                             ylabel="test accuracy (%)", title=title, from_zero=False)
 
 
 def _colorbar_right(fig: Figure, mappable, label: str) -> None:
