@@ -181,8 +181,8 @@ def read_idx(path: str | os.PathLike, expected_sha256: str | None = None) -> np.
             array = np.empty(shape, dtype=np.uint8)
             view = memoryview(array).cast("B")
             filled = 0
-            while filled < len(view):
-                got = stream.readinto(view[filled:])
+            while filled < len(view):  # 1 MB at a time: one big readinto() makes a temporary copy of it all
+                got = stream.readinto(view[filled : filled + (1 << 20)])
                 if not got:
                     raise DatasetError(_truncated(path))
                 filled += got

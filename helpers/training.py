@@ -99,7 +99,9 @@ def make_dataset(images: np.ndarray, labels: np.ndarray, *, batch_size: int, shu
         raise TypeError(f"images must be uint8 (0..255) or float32 model input, got dtype {images.dtype}")
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive whole number, got {batch_size!r}")
-    stored_images = tf.constant(images)
+    # One copy of the images inside TensorFlow. (tf.constant(images) keeps two copies of a
+    # large array resident, measured with TF 2.20-2.21: 94 MB for MNIST's 47 MB.)
+    stored_images = tf.raw_ops.Identity(input=images)
     stored_labels = tf.constant(labels.astype(np.int32))
     n = len(images)
 
@@ -266,9 +268,19 @@ def train(
 
 
 def predict_classes(model: keras.Model, x: np.ndarray, *, batch_size: int = 1000) -> np.ndarray:
-    """The class each input is given: ``argmax`` of the model's outputs, as int64."""
-    scores = model.predict(x, batch_size=batch_size, verbose=0)
-    return np.argmax(scores, axis=-1)
+    """The class each input is given: ``argmax`` of the model's outputs, as int64.
+
+    Works through ``x`` one batch at a time (``model.predict`` on a whole array first
+    copies all of it into TensorFlow), so memory stays flat whatever the size of ``x``.
+    """
+    x = np.asarray(x)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive whole number, got {batch_size!r}")
+    if len(x) == 0:
+        raise ValueError("x is empty: pass at least one input")
+    classes = [np.argmax(np.asarray(model.predict_on_batch(x[i : i + batch_size])), axis=-1)
+               for i in range(0, len(x), batch_size)]
+    return np.concatenate(classes).astype(np.int64)
 
 
 def confusion_matrix(y_true, y_pred, *, num_classes: int | None = None) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 import subprocess
 import sys
 
@@ -78,3 +79,27 @@ def test_setup_tensorflow_leaves_no_startup_log_on_stderr():
     assert result.returncode == 0, result.stderr
     assert result.stdout == "11.0\n"
     assert result.stderr == "", result.stderr
+
+
+
+@pytest.mark.skipif(not (sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"), reason="glibc only")
+@pytest.mark.parametrize("tuned", [False, True])
+def test_malloc_tuning_hands_freed_blocks_back(tuned):
+    code = (
+        "import re, pathlib\n"
+        "from helpers import notebook\n"
+        "rss = lambda: int(re.search(r'VmRSS:\\s*(\\d+)', pathlib.Path('/proc/self/status').read_text()).group(1))\n"
+        f"applied = notebook._tune_malloc_for_tensorflow() if {tuned} else False\n"
+        "big = bytearray(16 * 1024 * 1024); del big  # untuned, glibc now keeps blocks under 16 MB in its heap\n"
+        "blocks = [bytearray(256 * 1024) for _ in range(400)]\n"
+        "before = rss()\n"
+        "del blocks[::2]  # 50 MB freed as holes, which a heap cannot give back\n"
+        "print(applied, (before - rss()) // 1024)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    applied, handed_back_mb = result.stdout.split()
+    assert applied == str(tuned)
+    if tuned:
+        assert int(handed_back_mb) >= 40, result.stdout
+    else:
+        assert int(handed_back_mb) < 10, result.stdout  # the problem the tuning solves

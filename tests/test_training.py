@@ -164,6 +164,15 @@ def test_predict_classes_is_argmax(rng):
     model = _tiny_model()
     expected = np.argmax(model.predict(x, verbose=0), axis=1)
     np.testing.assert_array_equal(training.predict_classes(model, x, batch_size=7), expected)
+    assert training.predict_classes(model, x[:1]).dtype == np.int64
+
+
+def test_predict_classes_errors(rng):
+    x, _ = _tiny_problem(rng, 4)
+    with pytest.raises(ValueError, match="batch_size must be a positive whole number, got 0"):
+        training.predict_classes(_tiny_model(), x, batch_size=0)
+    with pytest.raises(ValueError, match="x is empty"):
+        training.predict_classes(_tiny_model(), x[:0])
 
 
 # ---- confusion matrix -----------------------------------------------------------------------
