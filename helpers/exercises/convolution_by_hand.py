@@ -90,10 +90,10 @@ def _test_correlate_valid(function):
     rng = np.random.default_rng(3)
     image = rng.integers(0, 10, size=(6, 7)).astype(float)
     kernel = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.0]])  # 3 x 2: not square, not symmetric
-    _check_one_case(function, image, kernel, "correlate_valid(image, kernel) on a 6 x 7 image with a 3 x 2 kernel")
+    _check_one_case(function, image, kernel, "my_correlate_valid(image, kernel) on a 6 x 7 image with a 3 x 2 kernel")
     photo = rng.integers(0, 256, size=(5, 5)).astype(np.uint8)  # like a real photo
     edge = np.array([[1.0, 0.0, -1.0]] * 3)
-    _check_one_case(function, photo, edge, "correlate_valid(image, kernel) on a 5 x 5 uint8 image with a 3 x 3 kernel")
+    _check_one_case(function, photo, edge, "my_correlate_valid(image, kernel) on a 5 x 5 uint8 image with a 3 x 3 kernel")
 
 
 def _square_kernel_bug(image, kernel):
@@ -122,7 +122,7 @@ q2 = Exercise(
         For each (i, j), take the window image[i:i + kh, j:j + kw], multiply it by the
         kernel and sum. Use kh, kw = kernel.shape: the checker's kernel is not square.""",
     solution="""\
-        def correlate_valid(image, kernel):
+        def my_correlate_valid(image, kernel):
             kh, kw = kernel.shape
             out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
             for i in range(out.shape[0]):
@@ -166,13 +166,13 @@ q3 = Exercise(
     "Exercise 3 · A kernel that moves the image one pixel right",
     test=_test_shift_right,
     hint="""\
-        You want output[i, j] = image[i, j - 1]. With padding="same", weight kernel[u, v]
+        You want output[i, j] = image[i, j - 1]. With padding="same", weight shift_right[u, v]
         multiplies image[i + u - 1, j + v - 1]. Which (u, v) gives column j - 1 in row i?
         Put a 1 there and zeros everywhere else.""",
     solution="""\
-        kernel = np.array([[0, 0, 0],
-                           [1, 0, 0],
-                           [0, 0, 0]])   # u = 1, v = 0 reads image[i, j - 1]""",
+        shift_right = np.array([[0, 0, 0],
+                                [1, 0, 0],
+                                [0, 0, 0]])   # u = 1, v = 0 reads image[i, j - 1]""",
     reference=np.array([[0, 0, 0], [1, 0, 0], [0, 0, 0]]),
     wrong_answers=(
         np.array([[0, 0, 0], [0, 0, 1], [0, 0, 0]]),  # the convolution answer: moves left

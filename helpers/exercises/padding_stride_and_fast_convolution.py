@@ -58,7 +58,7 @@ def _test_same_padding(function):
         if isinstance(got, np.ndarray):
             got = tuple(got.tolist())
         if not isinstance(got, (tuple, list)) or len(got) != 2:
-            raise Wrong(f"same_padding({n}, {k}, {s}) must return a pair (before, after), got {got!r}")
+            raise Wrong(f"my_same_padding({n}, {k}, {s}) must return a pair (before, after), got {got!r}")
         got = tuple(int(g) for g in got)
         if got != expected:
             hint = ""
@@ -68,7 +68,7 @@ def _test_same_padding(function):
                 hint = " Padding cannot be negative: the total is max((out - 1) * s + k - n, 0)."
             elif sum(got) != sum(expected):
                 hint = f" The total should be max((out - 1) * s + k - n, 0) = {sum(expected)} with out = ceil(n / s)."
-            raise Wrong(f"same_padding({n}, {k}, {s}): expected {expected}, got {got}.{hint}")
+            raise Wrong(f"my_same_padding({n}, {k}, {s}): expected {expected}, got {got}.{hint}")
 
 
 def _reference_same_padding(n, k, s):
@@ -90,7 +90,7 @@ q2 = Exercise(
         Three lines: out = ceil(n / s) (in integers: -(-n // s)); the total padding
         total = max((out - 1) * s + k - n, 0); before = total // 2 and the rest after.""",
     solution="""\
-        def same_padding(n, k, s):
+        def my_same_padding(n, k, s):
             out = -(-n // s)                      # ceil(n / s)
             total = max((out - 1) * s + k - n, 0)
             return total // 2, total - total // 2""",
@@ -144,7 +144,7 @@ def _test_correlate_rgb(function):
     if isinstance(got, np.ndarray) and got.shape == expected.shape:
         if np.allclose(got, _reference_correlate_rgb(image, kernel[::-1, ::-1])):
             raise Wrong("your result is the convolution (kernel flipped); pair each window with kernel[u, v, c].")
-    expect_array(got, expected, "correlate_rgb(image, kernel) on a 9 x 11 x 3 image with a 3 x 4 x 3 kernel", atol=1e-9)
+    expect_array(got, expected, "my_correlate_rgb(image, kernel) on a 9 x 11 x 3 image with a 3 x 4 x 3 kernel", atol=1e-9)
 
 
 def _rgb_with_loops(image, kernel):
@@ -160,7 +160,7 @@ q3 = Exercise(
         axes. Multiply by the kernel, whose axes are (kh, kw, 3), and sum over c, u, v:
         np.einsum("ijcuv,uvc->ij", windows, kernel) names every axis once.""",
     solution="""\
-        def correlate_rgb(image, kernel):
+        def my_correlate_rgb(image, kernel):
             windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1))
             return np.einsum("ijcuv,uvc->ij", windows, kernel)   # sum over channels and window""",
     reference=_reference_correlate_rgb,
