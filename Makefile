@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help lab test notebooks sync bench lock clean-venv
+.PHONY: help lab test notebooks sync bench lock clean-venv colab-check test-other-cpu
 
 help:
 	@echo "make lab        start JupyterLab on the lessons (creates .venv on first use)"
@@ -15,6 +15,8 @@ help:
 	@echo "make sync       regenerate the notebooks' generated cells (Colab install, previous/next links)"
 	@echo "make bench      measure notebook runtimes, memory, training speed and convolution speed"
 	@echo "make lock       re-pin requirements.txt from what .venv has (maintainers)"
+	@echo "make colab-check  run every lesson in a Colab-like Python 3.13 chroot (maintainers; root, ~3 GB)"
+	@echo "make test-other-cpu  the notebook suite on another CPU's BLAS/oneDNN code paths (maintainers)"
 
 # The environment is rebuilt only when the pins or the package metadata change,
 # so a second `make lab` starts the server at once.
@@ -53,3 +55,18 @@ lock: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Not part of `make test` or CI: builds (once) a Debian 13 root outside the repository with
+# Colab's versions and runs every lesson in it. LESSONS="07 08" runs only those.
+colab-check:
+	$(PYTHON) tools/colab_check.py $(LESSONS)
+
+# Maintainers: do the compared outputs hold on another processor? Runs the notebook suite
+# with OpenBLAS and oneDNN forced onto older code paths (default: Haswell = AVX2 without
+# AVX-512), which changes the last digits of float results the way another CPU would.
+# Never set these in `make test` or CI. Example: make test-other-cpu OPENBLAS_CORE=Sandybridge ONEDNN_ISA=AVX
+OPENBLAS_CORE ?= Haswell
+ONEDNN_ISA    ?= AVX2
+test-other-cpu: $(STAMP)
+	OPENBLAS_CORETYPE=$(OPENBLAS_CORE) OPENBLAS_NUM_THREADS=1 ONEDNN_MAX_CPU_ISA=$(ONEDNN_ISA) \
+	    $(PY) -m pytest notebooks -m "not browser"
