@@ -343,7 +343,20 @@ def shift_images(images: np.ndarray, dx: int, dy: int = 0) -> np.ndarray:
 
 
 def peak_memory_mb() -> float:
-    """Peak resident memory of this process (the notebook's kernel) so far, in MB."""
+    """Peak resident memory of this process (the notebook's kernel) so far, in MB.
+
+    On Linux this is ``VmHWM`` of ``/proc/self/status``, the high-water mark of this
+    program's own memory. (``ru_maxrss`` survives ``exec``: a kernel started by a big
+    process, such as a test run that has imported TensorFlow, would report its parent's
+    peak.) Elsewhere ``ru_maxrss``.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 2**10  # kB
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, KiB on Linux
 

@@ -7,6 +7,9 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -238,6 +241,19 @@ def test_shift_images_errors():
         training.shift_images(np.zeros((5, 5)), 1)
     with pytest.raises(ValueError, match="as large as the image"):
         training.shift_images(np.zeros((1, 5, 5)), 5)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and exec semantics of Linux")
+def test_peak_memory_mb_is_the_programs_own_not_its_parents():
+    # ru_maxrss survives exec: a child started by a process with 200 MB resident would
+    # report 200 MB. peak_memory_mb must report the child's own, small peak.
+    code = "from helpers import training; print(round(training.peak_memory_mb()))"
+    ballast = bytearray(1024 * 2**20)  # make this (parent) process 1 GB bigger than the child can be
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    parent = training.peak_memory_mb()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    del ballast
+    assert int(out) < parent - 500, (out, parent)
 
 
 def test_peak_memory_mb_is_plausible():
