@@ -221,12 +221,14 @@ class Chroot:
         self._mount(["--bind", "/dev"], self.path("/dev"))
         self._mount(["-t", "tmpfs", "-o", "mode=1777", "shm"], self.path("/dev/shm"))
         self._mount(["--bind", "/sys"], self.path("/sys"))
-        if self.data_dir:
-            target = self.path(DATA)
-            self._mount(["--bind", str(self.data_dir)], target)
-            # Read-only, so nothing inside can change the shared data sets.
-            if run(["mount", "-o", "remount,bind,ro", str(target)], check=False, capture=True).returncode:
-                say(f"warning: could not make {target} read-only; it is mounted read-write")
+        self._read_only(self.path("/sys"))
+        if self.data_dir:  # read-only too: nothing inside may change the shared data sets
+            self._mount(["--bind", str(self.data_dir)], self.path(DATA))
+            self._read_only(self.path(DATA))
+
+    def _read_only(self, target: Path) -> None:
+        if run(["mount", "-o", "remount,bind,ro", str(target)], check=False, capture=True).returncode:
+            say(f"warning: could not make {target} read-only; it is mounted read-write")
 
     def unmount(self) -> None:
         kill_processes_in(self.root)
@@ -400,7 +402,7 @@ def ensure_venv(ch: Chroot) -> bool:
     before = ch.pip_list()
     ch.pip("install", "--quiet", "-c", pins_file, *NOTEBOOK_TOOLS, env=ch.env(PIP_ROOT_USER_ACTION="ignore"))
     after = ch.pip_list()
-    moved = {n: (before[n], after[n]) for n in before if after.get(n) != before[n]}
+    moved = {n: (before[n], after.get(n)) for n in before if after.get(n) != before[n]}
     if moved:  # cannot happen for Colab's pins (constraints), but could for their dependencies
         say("note: installing the notebook tools changed: "
             + ", ".join(f"{n} {a} -> {b}" for n, (a, b) in moved.items()))
@@ -431,9 +433,9 @@ def restore_baseline(ch: Chroot) -> None:
 # The course install, as the colab-setup cell does it
 # ======================================================================================
 
-def repository_url() -> str:
+def repository_url(checkout: Path) -> str:
     """REPOSITORY_URL from helpers/notebook.py (read, not imported: the host may lack numpy)."""
-    text = (REPO / "helpers" / "notebook.py").read_text()
+    text = (checkout / "helpers" / "notebook.py").read_text()
     match = re.search(r'^REPOSITORY_URL\s*=\s*"([^"]+)"', text, re.M)
     if not match:
         raise Fatal("REPOSITORY_URL not found in helpers/notebook.py")
@@ -508,7 +510,7 @@ def copy_checkout(dest: Path, source: str) -> None:
 def install_course(ch: Chroot, lessons: list[Path]) -> dict:
     """Install the course as the Colab cell does; return what pip changed."""
     args, source = colab_cell_pip_args(lessons)
-    local_args = localise(args, repository_url(), f"{RUN}/src")
+    local_args = localise(args, repository_url(ch.path(f"{RUN}/src")), f"{RUN}/src")
     say("the Colab cell runs:  %pip install " + shlex.join(args))
     say("here (no internet):   pip install " + shlex.join(local_args))
 
@@ -586,13 +588,51 @@ def print_pip_summary(result: dict) -> None:
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
+def patient_client_class():
+    """nbclient's NotebookClient, waiting for kernel messages in slices of at most 1 s.
+
+    On cells with widgets (`interact`), nbclient 0.11 / pyzmq 27 sometimes do not notice an
+    execute reply that has arrived, until the wait for it times out: the cell then takes
+    the full cell timeout and passes (lesson 02 here: 600 s lost in two runs out of two;
+    also with the host's .venv, about one `interact` cell in ten; cf. jupyter/nbclient#312).
+    A new wait finds a message already queued at once, so short waits in a loop cost at
+    most a second instead. Nothing else changes: same messages, same outputs."""
+    from queue import Empty
+
+    from nbclient import NotebookClient
+
+    slice_seconds = 1.0
+
+    class PatientClient(NotebookClient):
+        async def async_start_new_kernel_client(self):
+            kc = await super().async_start_new_kernel_client()
+            for channel in (kc.shell_channel, kc.iopub_channel):
+                original = channel.get_msg
+
+                async def get_msg(timeout=None, _original=original):
+                    deadline = None if timeout is None else time.monotonic() + timeout
+                    while True:
+                        left = slice_seconds if deadline is None else min(slice_seconds, max(0.0, deadline - time.monotonic()))
+                        try:
+                            return await _original(timeout=left)
+                        except Empty:
+                            if deadline is not None and time.monotonic() >= deadline:
+                                raise
+
+                channel.get_msg = get_msg
+            return kc
+
+    return PatientClient
+
+
 def inside_main(argv: list[str]) -> int:
     """`python colab_check.py --inside RUN_DIR TIMEOUT LESSON...`: execute lessons, write results."""
     # ipykernel's debugger prints a note about frozen modules at import time; not news.
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    PatientClient = patient_client_class()
 
     run_dir, timeout, names = Path(argv[0]), int(argv[1]), argv[2:]
     results = []
@@ -611,14 +651,9 @@ def inside_main(argv: list[str]) -> int:
         def on_cell_executed(cell, cell_index, **_):
             wall[cell_index] = time.perf_counter() - wall[cell_index]
 
-        # widget_registry={}: nbclient's stand-in for the Output widget (used by `interact`)
-        # sends comm messages on the shell channel while it waits for the execute reply on
-        # that same channel, and then sometimes misses the reply until the cell timeout
-        # runs out (jupyter/nbclient#312; seen here on lesson 02, 600 s lost, on the host too).
-        # Without it, what an Output widget shows is recorded as the cell's own output.
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
-                                resources={"metadata": {"path": str(content)}}, widget_registry={},
-                                on_cell_execute=on_cell_execute, on_cell_executed=on_cell_executed)
+        client = PatientClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
+                               resources={"metadata": {"path": str(content)}},
+                               on_cell_execute=on_cell_execute, on_cell_executed=on_cell_executed)
         print(f"{name:48s}", end=" ", flush=True)
         log_path = run_dir / "logs" / f"{path.stem}.kernel.log"
         start = time.perf_counter()
