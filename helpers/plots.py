@@ -1085,13 +1085,15 @@ def show_conv_geometry(n: int, k: int, *, stride: int = 1, before: int = 0, afte
 
 
 def show_filtered(image, kernel, *, title: str = "your kernel", pad_mode: str = "reflect",
-                  figsize: tuple[float, float] = (5.8, 2.0)) -> Figure:
+                  figsize: tuple[float, float] = (5.8, 2.0), fig: Figure | None = None) -> Figure:
     """Draw an image, a kernel and the filtered image on an honest colour scale (lesson 03).
 
     The output is cross-correlated with ``pad_mode`` padding and shown as floats: centred
     on 0 (red positive, blue negative, the strongest 0.5 % beyond the colour bar's arrows)
     when it has negative values, in gray from 0 otherwise. Used by the kernel editor of
-    :mod:`helpers.widgets`.
+    :mod:`helpers.widgets`, which passes ``fig``: a plain :class:`matplotlib.figure.Figure`
+    that pyplot never sees, so the inline backend's end-of-cell flush (which closes every
+    pyplot figure) cannot close it while a widget callback is still drawing it.
     """
     from helpers.convolution import correlate2d
 
@@ -1099,7 +1101,9 @@ def show_filtered(image, kernel, *, title: str = "your kernel", pad_mode: str = 
     if image.ndim != 2:
         raise ValueError(f"image must be a 2-D grayscale image, got shape {image.shape}")
     result = correlate2d(image, kernel, pad_mode=pad_mode)
-    fig, axes = plt.subplots(1, 3, figsize=figsize, gridspec_kw={"width_ratios": [1, 0.7, 1.2]})
+    if fig is None:
+        fig = plt.figure(figsize=figsize)
+    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 0.7, 1.2]})
     axes[0].imshow(image, cmap="gray", vmin=0, vmax=255)
     axes[0].set_title("input")
     axes[0].axis("off")

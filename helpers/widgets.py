@@ -40,7 +40,8 @@ def kernel_editor(image, *, bank: dict | None = None, preset: str = "identity"):
         :func:`helpers.plots.show_filtered` in the box's output area.
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
+    from IPython.display import display
+    from matplotlib.figure import Figure
 
     from helpers import plots
     from helpers.convolution import KERNELS
@@ -70,10 +71,13 @@ def kernel_editor(image, *, bank: dict | None = None, preset: str = "identity"):
         except (ValueError, ZeroDivisionError):
             return  # half-typed number: wait for the rest
         name = choice.value if choice.value in bank and np.allclose(weights, bank[choice.value]) else "your kernel"
+        # A figure outside pyplot: with JupyterLab 4.6 and ipykernel 7, widget events are
+        # handled on a subshell thread, while the inline backend closes all pyplot figures
+        # at the end of each cell on the main thread; a pyplot figure could vanish mid-draw.
+        fig = plots.show_filtered(image, weights, title=name, fig=Figure(figsize=(5.8, 2.0)))
         with output:
             output.clear_output(wait=True)
-            plots.show_filtered(image, weights, title=name)
-            plt.show()
+            display(fig)
 
     def load_preset(change=None):
         if choice.value in bank:
