@@ -588,43 +588,6 @@ def print_pip_summary(result: dict) -> None:
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def patient_client_class():
-    """nbclient's NotebookClient, waiting for kernel messages in slices of at most 1 s.
-
-    On cells with widgets (`interact`), nbclient 0.11 / pyzmq 27 sometimes do not notice an
-    execute reply that has arrived, until the wait for it times out: the cell then takes
-    the full cell timeout and passes (lesson 02 here: 600 s lost in two runs out of two;
-    also with the host's .venv, about one `interact` cell in ten; cf. jupyter/nbclient#312).
-    A new wait finds a message already queued at once, so short waits in a loop cost at
-    most a second instead. Nothing else changes: same messages, same outputs."""
-    from queue import Empty
-
-    from nbclient import NotebookClient
-
-    slice_seconds = 1.0
-
-    class PatientClient(NotebookClient):
-        async def async_start_new_kernel_client(self):
-            kc = await super().async_start_new_kernel_client()
-            for channel in (kc.shell_channel, kc.iopub_channel):
-                original = channel.get_msg
-
-                async def get_msg(timeout=None, _original=original):
-                    deadline = None if timeout is None else time.monotonic() + timeout
-                    while True:
-                        left = slice_seconds if deadline is None else min(slice_seconds, max(0.0, deadline - time.monotonic()))
-                        try:
-                            return await _original(timeout=left)
-                        except Empty:
-                            if deadline is not None and time.monotonic() >= deadline:
-                                raise
-
-                channel.get_msg = get_msg
-            return kc
-
-    return PatientClient
-
-
 def inside_main(argv: list[str]) -> int:
     """`python colab_check.py --inside RUN_DIR TIMEOUT LESSON...`: execute lessons, write results."""
     # ipykernel's debugger prints a note about frozen modules at import time; not news.
@@ -632,7 +595,8 @@ def inside_main(argv: list[str]) -> int:
     import nbformat
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    PatientClient = patient_client_class()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from patient_client import PatientClient  # copied next to this file (nbclient#312 workaround)
 
     run_dir, timeout, names = Path(argv[0]), int(argv[1]), argv[2:]
     results = []
@@ -841,6 +805,7 @@ def host_main(argv: list[str]) -> int:
         for path in lessons:
             shutil.copy2(path, run_host / "notebooks" / path.name)
         shutil.copy2(ME, run_host / "colab_check.py")
+        shutil.copy2(ME.parent / "patient_client.py", run_host / "patient_client.py")
 
         step("install the course as the Colab cell does")
         t2 = time.perf_counter()

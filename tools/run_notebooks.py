@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+
+from patient_client import PatientClient  # tools/patient_client.py (nbclient#312 workaround)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -23,7 +24,7 @@ NOTEBOOKS = ROOT / "notebooks"
 def execute(path: Path, timeout: int = 900) -> float:
     """Execute one notebook in place in a fresh kernel; return the seconds it took."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
+    client = PatientClient(
         nb,
         timeout=timeout,
         kernel_name="python3",
