@@ -131,3 +131,64 @@ def test_numpy_scalars_are_shown_plainly():
         expect_equal(np.int64(5), np.int64(6), "n")
     with pytest.raises(Wrong, match=r"expected 0.5, got 0.25$"):
         expect_number(np.float64(0.25), np.float64(0.5))
+
+
+# ---- framework: multiple choice, source constraints, levels ----------------------------
+
+def test_choice_test_explains_each_wrong_letter():
+    from helpers.exercises.core import choice_test
+
+    test = choice_test("b", {"a": "a is wrong because of x", "b": "right", "c": "c misses y"})
+    test("b")
+    test(" B ")  # case and spaces do not matter
+    for letter, reason in (("a", "because of x"), ("c", "misses y")):
+        with pytest.raises(Wrong, match=reason):
+            test(letter)
+    with pytest.raises(Wrong, match="one of the letters"):
+        test("d")
+    with pytest.raises(Wrong, match="as a string"):
+        test(2)
+    with pytest.raises(ValueError, match="correct must be one of"):
+        choice_test("z", {"a": "", "b": ""})
+
+
+def _loop_sum(values):
+    total = 0
+    for v in values:
+        total += v
+    return total
+
+
+def _builtin_sum(values):
+    return sum(values)
+
+
+def _vector_sum(values):
+    return np.add.reduce(np.asarray(values))
+
+
+def test_expect_source_avoids_loops_and_names():
+    from helpers.exercises.core import expect_source_avoids
+
+    with pytest.raises(Wrong, match=r"Python loop \(for\)"):
+        expect_source_avoids(_loop_sum, loops=True)
+    with pytest.raises(Wrong, match="`sum`"):
+        expect_source_avoids(_builtin_sum, names=("sum",), why="Use np.add.reduce.")
+    expect_source_avoids(_vector_sum, loops=True, names=("sum",))  # passes
+    expect_source_avoids(eval("lambda v: sum(v)"), names=("sum",))  # no source: trusted
+    expect_source_avoids(42, loops=True)  # not a function: the test proper reports it
+
+
+def test_exercise_shows_explanation_and_validates_level(capsys):
+    from helpers.exercises.core import choice_test
+
+    q = Exercise("Exercise 1 · ★ Why", test=choice_test("a", {"a": "yes", "b": "no"}), hint="h", solution="answer = 'a'",
+                 reference="a", wrong_answers=("b",), level=1, kinds=("concept",), explanation="Because a.")
+    q.check("a")
+    assert "Because a." in capsys.readouterr().out
+    q.check("b")
+    assert "Because a." not in capsys.readouterr().out
+    with pytest.raises(ValueError, match="level"):
+        Exercise("x", test=lambda a: None, hint="", solution="", reference=None, level=4)
+    with pytest.raises(ValueError, match="kinds"):
+        Exercise("x", test=lambda a: None, hint="", solution="", reference=None, kinds=("guess",))

@@ -29,12 +29,28 @@ __all__ = [
     "Outcome",
     "NotAttempted",
     "Wrong",
+    "LEVELS",
     "call",
+    "choice_test",
     "expect_array",
     "expect_equal",
     "expect_number",
+    "expect_source_avoids",
     "is_placeholder",
 ]
+
+#: Difficulty marks, the same in every lesson: the prompt's heading starts with
+#: "**Exercise N · ★★ Title.**" and the lesson's "Exercises" section explains the marks.
+LEVELS = {
+    1: "★",  # uses one step the lesson showed, in a new situation
+    2: "★★",  # combines several steps, or asks why
+    3: "★★★",  # goes beyond the lesson
+}
+
+#: What an exercise asks of the learner (``Exercise(kinds=...)``); lessons 00-06 have at
+#: least one "predict" (say what will happen before running it) and one "concept"
+#: (a checked choice whose every wrong answer is explained).
+KINDS = ("predict", "concept", "code", "beyond")
 
 
 class Wrong(Exception):
@@ -142,6 +158,55 @@ def expect_array(
         )
 
 
+def choice_test(correct: str, explanations: dict[str, str]) -> Callable[[Any], None]:
+    """A test for a multiple-choice question answered with one letter such as ``"b"``.
+
+    ``explanations`` maps every letter offered to why it is right or wrong; a wrong letter
+    fails with its own explanation, so the learner learns why, not just that.
+    """
+    letters = sorted(explanations)
+    if correct not in explanations:
+        raise ValueError(f"correct must be one of the explained letters {letters}, got {correct!r}")
+
+    def test(answer: Any) -> None:
+        if not isinstance(answer, str) or answer.strip().lower() not in explanations:
+            raise Wrong(f"answer with one of the letters {', '.join(repr(x) for x in letters)}, as a string; got {_short(answer)}")
+        letter = answer.strip().lower()
+        if letter != correct:
+            raise Wrong(f"({letter}) is not it: {explanations[letter]}")
+
+    return test
+
+
+def expect_source_avoids(function: Any, *, loops: bool = False, names: Sequence[str] = (), why: str = "") -> None:
+    """Raise :class:`Wrong` if the learner's function breaks a constraint the prompt states.
+
+    ``loops=True`` forbids ``for`` and ``while`` (statements and comprehensions);
+    ``names`` forbids attribute or function names such as ``"sum"`` or ``"pool2d"``
+    (matched as whole names in the source, so ``np.sum`` and ``x.sum()`` both count).
+    A function without source (typed into a console) is trusted.
+    """
+    import inspect
+    import io
+    import tokenize
+
+    if not callable(function):
+        return
+    try:
+        source = textwrap.dedent(inspect.getsource(function))
+        tokens = [t.string for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.NAME]
+    except (OSError, TypeError, tokenize.TokenError, IndentationError, SyntaxError):
+        return
+    tail = f" {why}" if why else ""
+    if loops:
+        used = sorted({t for t in tokens if t in ("for", "while")})
+        if used:
+            raise Wrong(f"your function uses a Python loop ({' and '.join(used)}), which this exercise rules out.{tail}")
+    used = [n for n in names if n in tokens]
+    if used:
+        raise Wrong(f"your function uses {', '.join(f'`{n}`' for n in used)}, which this exercise rules out.{tail}")
+
+
 class Exercise:
     """One question with a checker, a hint and a solution.
 
@@ -158,6 +223,12 @@ class Exercise:
         The reference answer (value or function); the unit tests check it passes.
     wrong_answers
         Typical mistakes; the unit tests check that each one fails.
+    level
+        Difficulty, 1-3 (:data:`LEVELS`); the prompt's heading shows the same stars.
+    kinds
+        What the exercise asks for, from :data:`KINDS` ("predict", "concept", "code", "beyond").
+    explanation
+        Printed after a correct answer (why it is right), e.g. for a concept question.
     """
 
     def __init__(
@@ -169,7 +240,18 @@ class Exercise:
         solution: str,
         reference: Any,
         wrong_answers: Sequence[Any] = (),
+        level: int | None = None,
+        kinds: Sequence[str] = (),
+        explanation: str = "",
     ) -> None:
+        if level is not None and level not in LEVELS:
+            raise ValueError(f"level must be one of {sorted(LEVELS)}, got {level!r}")
+        unknown = [k for k in kinds if k not in KINDS]
+        if unknown:
+            raise ValueError(f"kinds must come from {KINDS}, got {unknown}")
+        self.level = level
+        self.kinds = tuple(kinds)
+        self.explanation = textwrap.dedent(explanation).strip()
         self.title = title
         self.test = test
         self.hint_text = textwrap.dedent(hint).strip()
@@ -199,6 +281,8 @@ class Exercise:
         outcome = self.evaluate(answer)
         if outcome.status == "correct":
             print(f"✅ {self.title}: correct, {outcome.message}")
+            if self.explanation:
+                print(textwrap.indent(self.explanation, "   "))
         elif outcome.status == "not attempted":
             print(f"⏳ {self.title}: not attempted yet. {_capitalise(outcome.message)}")
         else:
