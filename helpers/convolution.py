@@ -13,7 +13,6 @@ compute is cross-correlation (no kernel flip), and so does :func:`correlate2d`.
 - :func:`convolve2d`: true convolution (kernel flipped).
 - :func:`pad`, :func:`output_size`, :func:`same_padding`: the geometry.
 - :data:`KERNELS`: the classic named kernels of lesson 03.
-- :func:`race`: time several implementations fairly on a busy computer (lesson 04).
 
 ``padding="same"`` follows TensorFlow's ``SAME`` rule exactly: the output has
 ``ceil(n / stride)`` rows, the total padding is ``max((out - 1) * stride + k - n, 0)``
@@ -38,7 +37,6 @@ __all__ = [
     "correlate2d_loops",
     "output_size",
     "pad",
-    "race",
     "same_padding",
 ]
 
@@ -287,7 +285,7 @@ def _prepare(image, kernel, stride, padding, pad_mode):
 def correlate2d_loops(image, kernel, *, stride=1, padding: Padding = "same", pad_mode: str = "constant") -> np.ndarray:
     """Cross-correlation with plain Python loops, written to be read (lesson 03).
 
-    Same arguments and results as :func:`correlate2d`, hundreds of times slower.
+    Same arguments and results as :func:`correlate2d`, far slower (lesson 04 times both).
     """
     image, kernel, (sr, sc), widths, mode = _prepare(image, kernel, stride, padding, pad_mode)
     padded = _pad(image, widths, mode)
@@ -471,36 +469,3 @@ def convolve2d(
     """
     kernel = _check_kernel(kernel)
     return correlate2d(image, kernel[::-1, ::-1], stride=stride, padding=padding, pad_mode=pad_mode, method=method)
-
-
-# ---- timing (lesson 04) ------------------------------------------------------------------------
-
-def race(functions: dict, *args, rounds: int = 5) -> dict:
-    """Best time in seconds of each function on ``args``, running them in turns (lesson 04).
-
-    Each function is called once to warm up (TensorFlow compiles on its first call), then
-    ``rounds`` times, one after the other, round after round, so a busy moment of the
-    computer slows all of them alike; the fastest run of each is kept.
-
-    Parameters
-    ----------
-    functions
-        {name: function}; each is called as ``function(*args)``.
-    rounds
-        Timed calls per function, at least 1.
-    """
-    import timeit
-
-    if not isinstance(functions, dict) or not functions or not all(callable(f) for f in functions.values()):
-        raise TypeError(f"functions must be a non-empty dict {{name: function}}, got {functions!r}")
-    if not _is_int(rounds) or rounds < 1:
-        raise ValueError(f"rounds must be an int >= 1, got {rounds!r}")
-    for function in functions.values():
-        function(*args)  # warm-up
-    best = {name: float("inf") for name in functions}
-    for _ in range(rounds):
-        for name, function in functions.items():
-            start = timeit.default_timer()
-            function(*args)
-            best[name] = min(best[name], timeit.default_timer() - start)
-    return best

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["animate_correlation", "compare_kernels", "draw_histogram", "plot_accuracy_vs_shift", "plot_confusion_matrix", "plot_history", "plot_parameter_counts", "plot_shift_tolerance", "plot_training", "show_attribution", "show_conv_geometry", "show_correlation_step", "show_feature_maps", "show_filtered", "show_filters", "show_images", "show_images_and_histograms", "show_kernel", "show_kernels", "show_padding_modes", "show_pixel_values", "show_pooling", "show_predictions", "show_receptive_fields"]
+__all__ = ["animate_correlation", "compare_kernels", "draw_histogram", "plot_accuracy_vs_shift", "plot_confusion_matrix", "plot_history", "plot_shift_tolerance", "plot_training", "show_attribution", "show_conv_geometry", "show_correlation_step", "show_feature_maps", "show_filtered", "show_filtered_images", "show_filters", "show_images", "show_images_and_histograms", "show_kernel", "show_kernels", "show_padding_modes", "show_pixel_values", "show_pooling", "show_predictions", "show_receptive_fields"]
 
 
 def _as_image_list(images) -> list[np.ndarray]:
@@ -158,17 +158,19 @@ def show_pooling(
         annotate = max(x.shape) <= 12
     vmin = float(x.min()) if vmin is None else vmin
     vmax = float(x.max()) if vmax is None else vmax
-    scale = 0.5 if annotate else 3.6 / max(x.shape)
-    width_ratios = [x.shape[1], max(out.shape[1], 1)]
+    # inches per pixel: numbered cells big enough for 12-pt digits, pictures about 5 inches tall
+    scale = min(1.2, max(0.6, 6.8 / (x.shape[1] + out.shape[1]))) if annotate else 5.0 / max(x.shape)
+    out_width = max(out.shape[1], x.shape[1] / 3, 1)  # room for the output's title when it is tiny
+    width_ratios = [x.shape[1], out_width]
     fig, (ax_in, ax_out) = plt.subplots(
-        1, 2, figsize=(max(scale * (x.shape[1] + out.shape[1]) + 1.2, 4.5), max(scale * x.shape[0] + 0.9, 2.6)),
-        gridspec_kw={"width_ratios": width_ratios},
+        1, 2, figsize=(max(scale * (x.shape[1] + out_width) + 1.2, 7.5), max(scale * x.shape[0] + 0.9, 2.6)),
+        gridspec_kw={"width_ratios": width_ratios}, layout="constrained",  # keeps the titles apart
     )
     ax_in.imshow(x, cmap="gray", vmin=vmin, vmax=vmax)
     ax_out.imshow(out, cmap="gray", vmin=vmin, vmax=vmax)
     if annotate:
-        _annotate(ax_in, x, fmt)
-        _annotate(ax_out, out, fmt)
+        _annotate(ax_in, x, fmt, fontsize=12)
+        _annotate(ax_out, out, fmt, fontsize=12)
     cells = [(i, j) for i in range(out.shape[0]) for j in range(out.shape[1])]
     if len(cells) > 9 or stride < size:
         cells = [cell for cell in [(0, 0), (0, 1), (1, 0)] if cell[0] < out.shape[0] and cell[1] < out.shape[1]]
@@ -186,7 +188,6 @@ def show_pooling(
         ax.set_xticks([])
         ax.set_yticks([])
     fig.suptitle(f"{op} pooling, window {size} x {size}, stride {stride}")
-    fig.tight_layout()
     return fig
 
 
@@ -217,8 +218,12 @@ def plot_shift_tolerance(shifts, changes: dict, *, title: str = "How much a feat
 
     ``changes`` maps a label ("no pooling", "max pool 4x4", ...) to one value per shift.
     """
-    return _percent_vs_shift(shifts, changes, "changes", xlabel="shift of the input (pixels)",
-                             ylabel="relative change of the map (%)", title=title, from_zero=True)
+    fig = _percent_vs_shift(shifts, changes, "changes", xlabel="shift of the input (pixels)",
+                            ylabel="relative change of the map (%)", title=title, from_zero=True)
+    fig.set_size_inches(8.0, 4.4)  # projector: 640 px wide, legend in the body font size
+    fig.axes[0].legend(fontsize="medium")
+    fig.tight_layout()
+    return fig
 
 
 def compare_kernels(kernels, titles: Sequence[str], *, suptitle: str | None = None, fmt: str = ".2f") -> Figure:
@@ -268,8 +273,9 @@ def plot_training(losses, weights, target, *, title: str = "Learning a 3x3 kerne
         raise ValueError(f"weights have {weights.shape[1]} values per step but target has {target.size}")
     steps = np.arange(len(losses))
     rows, cols = grid
-    fig = plt.figure(figsize=(4.2 + 1.9 * cols, max(3.8, 1.3 * rows + 0.9)))
-    spec = fig.add_gridspec(rows, cols + 1, width_ratios=[2.6] + [1] * cols, wspace=0.15, hspace=0.35)
+    # sizes for the projector: >= 11 px text at the course's 80 dpi (10 pt), >= 600 px wide
+    fig = plt.figure(figsize=(5.0 + 2.2 * cols, max(4.4, 1.5 * rows + 1.1)))
+    spec = fig.add_gridspec(rows, cols + 1, width_ratios=[2.4] + [1] * cols, wspace=0.2, hspace=0.45)
     ax_loss = fig.add_subplot(spec[:, 0])
     ax_loss.semilogy(steps, losses)
     ax_loss.set_xlabel("step")
@@ -283,13 +289,14 @@ def plot_training(losses, weights, target, *, title: str = "Learning a 3x3 kerne
         first = first or ax
         ax.plot(steps, weights[:, n], color="tab:blue", linewidth=1.5)
         ax.axhline(target[n], color="black", linestyle=":", linewidth=1)
-        ax.set_title(f"w[{r}, {c}] -> {target[n]:g}", fontsize="small")
+        ax.set_title(f"w[{r}, {c}] -> {target[n]:g}")
         ax.grid(alpha=0.3)
-        ax.tick_params(labelsize="x-small", labelbottom=r == rows - 1, labelleft=c == 0, labelright=False)
+        ax.tick_params(labelbottom=r == rows - 1, labelleft=c == 0, labelright=False)
+        ax.locator_params(axis="both", nbins=3)
         if r == rows - 1:
-            ax.set_xlabel("step", fontsize="small")
+            ax.set_xlabel("step")
     fig.suptitle(title)
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.85)
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.12, top=0.86)
     return fig
 
 
@@ -300,59 +307,33 @@ def show_receptive_fields(
 
     ``maps`` are 2-D arrays of the same shape, e.g. the gradient magnitude of one output
     with respect to the input; pixels where a map is non-zero are the receptive field,
-    and the cyan box is drawn around them. Each panel has its own colour scale, shown by
-    its own colour bar labelled ``label``.
+    and the white box is drawn around them. All panels share one colour scale (0 to the
+    largest value of all maps) and one colour bar labelled ``label``: divide each map by
+    its own maximum first to compare shapes rather than sizes.
     """
     maps = [np.abs(np.asarray(m, dtype=float)) for m in maps]
     if len(maps) != len(titles):
         raise ValueError(f"titles must have one entry per map: {len(maps)} maps, {len(titles)} titles")
-    fig, axes = plt.subplots(1, len(maps), figsize=(3.0 * len(maps), 3.1), squeeze=False)
-    for i, (ax, m, title) in enumerate(zip(axes[0], maps, titles)):
+    for i, m in enumerate(maps):
         if m.ndim != 2:
             raise ValueError(f"maps[{i}] must be 2-D, got shape {m.shape}")
-        shown = ax.imshow(m, cmap="magma", vmin=0, vmax=float(m.max()) or 1.0)
-        bar = fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.03)
-        bar.ax.tick_params(labelsize="x-small")
-        bar.set_label(label, fontsize="x-small")
+    top = max(float(m.max()) for m in maps) or 1.0
+    fig, axes = plt.subplots(1, len(maps), figsize=(2.6 * len(maps) + 1.2, 3.4), squeeze=False)
+    for ax, m, title in zip(axes[0], maps, titles):
+        shown = ax.imshow(m, cmap="viridis", vmin=0, vmax=top)
         rows, cols = np.nonzero(m)
         if rows.size:
             ax.add_patch(plt.Rectangle((cols.min() - 0.5, rows.min() - 0.5), cols.max() - cols.min() + 1,
-                                       rows.max() - rows.min() + 1, fill=False, edgecolor="tab:cyan", linewidth=2))
+                                       rows.max() - rows.min() + 1, fill=False, edgecolor="white", linewidth=2))
         ax.set_xticks(np.arange(-0.5, m.shape[1], 1), minor=True)
         ax.set_yticks(np.arange(-0.5, m.shape[0], 1), minor=True)
-        ax.grid(which="minor", color="0.3", linewidth=0.4)
+        ax.grid(which="minor", color="0.35", linewidth=0.4)
         ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
-        ax.set_title(title, fontsize="small")
+        ax.set_title(title)
+    fig.colorbar(shown, ax=list(axes[0]), fraction=0.025, pad=0.02, label=label)
     if suptitle:
         fig.suptitle(suptitle)
-    fig.tight_layout()
     return fig
-
-
-def plot_parameter_counts(counts: dict, *, title: str = "Parameters of one layer") -> Figure:
-    """Horizontal bars of parameter counts on a log scale, each labelled with its number (lesson 06)."""
-    if not counts:
-        raise ValueError("counts is empty: there is nothing to plot")
-    labels = list(counts)
-    values = np.array([counts[k] for k in labels], dtype=float)
-    if np.any(values < 1):
-        raise ValueError(f"every count must be at least 1 for a log scale, got {dict(zip(labels, values))}")
-    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(labels) + 1.2))
-    bars = ax.barh(labels, values, color=plt.get_cmap("tab10")(np.arange(len(labels)) % 10))
-    ax.set_xscale("log")
-    ax.invert_yaxis()
-    for bar, v in zip(bars, values):
-        ax.text(v * 1.15, bar.get_y() + bar.get_height() / 2, f"{int(v):,}", va="center", fontsize="small")
-    ax.set_xlim(0.5, values.max() * 30)
-    ax.set_xlabel("number of parameters (log scale)")
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
-
-
-# ---- lessons 01-02: pixel values, histograms ----------------------------------------------
-
-_CHANNEL_COLOURS = ("tab:red", "tab:green", "tab:blue")
 
 
 def show_pixel_values(
@@ -449,6 +430,7 @@ def draw_histogram(
     log: bool = False,
     color: str = "0.35",
     title: str | None = None,
+    mark: Sequence[int] = (),
 ):
     """Draw the grey-level histogram of an image (or of 256 counts) into ``ax`` (lesson 02).
 
@@ -468,12 +450,19 @@ def draw_histogram(
         Fill colour of a single histogram.
     title
         Axes title.
+    mark
+        Grey levels to point out (e.g. ``[255]`` for clipped pixels): each is drawn as a
+        red bar 4 levels wide with its count written beside it (on the CDF axes if
+        ``cdf``), so a one-level spike at either end of the axis stays visible.
 
     Returns
     -------
     The right-hand CDF axes if ``cdf`` is True, otherwise ``ax``.
     """
     counts = _counts_of(data)
+    levels = [int(v) for v in mark]
+    if any(not 0 <= v <= 255 for v in levels):
+        raise ValueError(f"mark must hold grey levels 0..255, got {list(mark)}")
     edges = np.arange(257) - 0.5
     if len(counts) == 1:
         ax.stairs(counts[0], edges, fill=True, color=color)
@@ -481,6 +470,9 @@ def draw_histogram(
         for hist, colour, name in zip(counts, _CHANNEL_COLOURS, "RGB"):
             ax.stairs(hist, edges, color=colour, alpha=0.8, label=name)
         ax.legend(fontsize="x-small", loc="upper left")
+    marked = [(level, int(max(hist[level] for hist in counts))) for level in levels]
+    for level, count in marked:
+        ax.bar(level, count, width=4, color="tab:red", zorder=3)
     ax.set_xlim(-3, 258)  # a margin, so spikes at 0 and 255 are not hidden by the frame
     ax.set_xticks([0, 64, 128, 192, 255])
     ax.set_xlabel("grey level")
@@ -493,8 +485,10 @@ def draw_histogram(
     if title:
         ax.set_title(title)
     if not cdf:
+        _label_marks(ax, ax, marked)
         return ax
     twin = ax.twinx()
+    _label_marks(twin, ax, marked)  # on the CDF axes, so the curve never covers the numbers
     if len(counts) == 1:
         cumulative = np.cumsum(counts[0]) / max(int(np.sum(counts[0])), 1)
         twin.plot(np.arange(256), cumulative, color="tab:orange", lw=2, label="CDF")
@@ -508,6 +502,15 @@ def draw_histogram(
     return twin
 
 
+def _label_marks(top, ax, marked) -> None:
+    """Write each marked bin's count beside its bar, at half its height, on the axes drawn last."""
+    for level, count in marked:
+        right = level > 127  # write on the side with room
+        top.annotate(f"{count:,}", xy=(level, count / 2), xycoords=ax.transData, xytext=(-6 if right else 6, 0),
+                     textcoords="offset points", ha="right" if right else "left", va="center", color="tab:red",
+                     zorder=5, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+
+
 def show_images_and_histograms(
     images,
     titles: Sequence[str] | None = None,
@@ -517,6 +520,7 @@ def show_images_and_histograms(
     suptitle: str | None = None,
     size: float = 2.8,
     sharey: bool = False,
+    mark: Sequence[int] = (),
 ) -> Figure:
     """Show images in a row with each one's histogram underneath (lesson 02).
 
@@ -537,6 +541,8 @@ def show_images_and_histograms(
         Width in inches of each column.
     sharey
         Give all histograms the same count axis, so their heights compare directly.
+    mark
+        Grey levels to point out in every histogram, as in :func:`draw_histogram`.
     """
     items = _as_image_list(images) if not isinstance(images, np.ndarray) or images.ndim != 3 or images.shape[-1] != 3 else [images]
     n = len(items)
@@ -564,7 +570,7 @@ def show_images_and_histograms(
         top.axis("off")
         if titles is not None:
             top.set_title(str(titles[k]), fontsize="medium")
-        twin = draw_histogram(bottom, image, cdf=cdf, log=log)
+        twin = draw_histogram(bottom, image, cdf=cdf, log=log, mark=mark)
         if sharey and k > 0:
             bottom.sharey(axes[1, 0])
         if k > 0:
@@ -845,7 +851,7 @@ def _conv_grid(ax, values, *, fmt: str = "g", cmap: str = "gray", vmin=None, vma
     ax.set_xticks(np.arange(-0.5, values.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, values.shape[0]), minor=True)
     ax.grid(which="minor", color="0.6", linewidth=0.8)
-    ax.tick_params(which="both", length=0, labelsize=8)
+    ax.tick_params(which="both", length=0, labelsize=10)  # 10 pt: 11 px at the course's 80 dpi
     return shown
 
 
@@ -873,27 +879,31 @@ def _valid_correlation(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
 
 
 def show_kernel(kernel, *, ax=None, title: str | None = None, fmt: str | None = None, numbers: bool | None = None,
-                colorbar: bool = False) -> Figure:
+                colorbar: bool = False, limit: float | None = None, show_sum: bool = True,
+                fontsize: float = 10.0) -> Figure:
     """Draw a kernel's weights on a diverging colour scale centred on 0 (lesson 03).
 
     Red is positive, blue negative, white zero; the weights are written on the cells
     when the kernel is at most 5 x 5 (``numbers`` overrides; ``fmt`` defaults to ".3g",
-    ".2g" above 3 x 3). ``colorbar`` adds a colour bar, so 1/9 is not mistaken for 1. The
-    title gets the sum of the weights, which says what the kernel does to flat regions.
+    ".2g" above 3 x 3; ``fontsize`` in points). ``colorbar`` adds a colour bar, so 1/9
+    is not mistaken for 1. The scale runs from ``-limit`` to ``limit`` (default: the
+    largest absolute weight). The title gets the sum of the weights, which says what the
+    kernel does to flat regions (``show_sum=False`` leaves it out, e.g. for an output).
     """
     kernel = np.asarray(kernel, dtype=float)
     if kernel.ndim != 2 or kernel.size == 0:
         raise ValueError(f"kernel must be a non-empty 2-D array, got shape {kernel.shape}")
     if ax is None:
         _, ax = plt.subplots(figsize=(2.4, 2.4))
-    limit = float(np.abs(kernel).max()) or 1.0
+    if limit is None:
+        limit = float(np.abs(kernel).max()) or 1.0
     small = max(kernel.shape) <= 3
     if numbers is None:
         numbers = max(kernel.shape) <= 5
     if fmt is None:
         fmt = ".3g" if small else ".2g"
     shown = _conv_grid(ax, kernel, fmt=fmt, cmap="RdBu_r", vmin=-limit, vmax=limit, numbers=numbers,
-                       fontsize=9 if small else 6)
+                       fontsize=fontsize)
     if colorbar:
         ax.figure.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
     if max(kernel.shape) > 7:
@@ -901,18 +911,21 @@ def show_kernel(kernel, *, ax=None, title: str | None = None, fmt: str | None = 
         ax.set_yticks([])
         ax.grid(False, which="both")
     total = float(kernel.sum())
-    label = f"sum = {total:.3g}" if abs(total) > 1e-12 else "sum = 0"
-    ax.set_title(f"{title}\n{label}" if title else label, fontsize="medium")
+    label = (f"sum = {total:.3g}" if abs(total) > 1e-12 else "sum = 0") if show_sum else ""
+    heading = "\n".join(part for part in (title, label) if part)
+    ax.set_title(heading, fontsize="medium")
     return ax.figure
 
 
 def show_kernels(kernels: dict, *, ncols: int | None = None, suptitle: str | None = None, size: float = 2.0,
-                 colorbar: bool = True, numbers_up_to: int = 5) -> Figure:
-    """Draw several named kernels side by side, each on its own colour scale (lesson 03).
+                 colorbar: bool = True, numbers_up_to: int = 5, shared_scale: bool = False) -> Figure:
+    """Draw several named kernels side by side (lesson 03).
 
-    Unlike :func:`compare_kernels`, each panel is scaled to its own largest weight, so a
-    21 x 21 box blur (weights 1/441) is as visible as a Sobel filter (weights up to 2);
-    each panel's colour bar says what its colours mean. Weights are written on the
+    By default each panel is scaled to its own largest weight, so a 21 x 21 box blur
+    (weights 1/441) is as visible as a Sobel filter (weights up to 2), and each panel's
+    colour bar says what its colours mean. With ``shared_scale=True`` all panels use one
+    colour scale (the largest absolute weight of them all) and one colour bar, so the
+    panels can be compared: a pale cell is a small weight. Weights are written on the
     cells of kernels up to ``numbers_up_to`` x ``numbers_up_to``.
     """
     if not isinstance(kernels, dict) or not kernels:
@@ -920,15 +933,21 @@ def show_kernels(kernels: dict, *, ncols: int | None = None, suptitle: str | Non
     n = len(kernels)
     ncols = ncols or min(n, 6)
     nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols * (1.25 if colorbar else 1),
-                                                    size * nrows * 1.15 + (0.3 if suptitle else 0)), squeeze=False)
+    each_bar = colorbar and not shared_scale
+    width = size * ncols * (1.25 if each_bar else 1) + (0.9 if colorbar and shared_scale else 0)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, size * nrows * 1.15 + (0.3 if suptitle else 0)),
+                             squeeze=False)
     for ax in axes.flat[n:]:
         ax.axis("off")
+    limit = max(float(np.abs(np.asarray(k, dtype=float)).max()) for k in kernels.values()) if shared_scale else None
     for ax, (name, kernel) in zip(axes.flat, kernels.items()):
-        show_kernel(kernel, ax=ax, title=name, colorbar=colorbar, numbers=max(np.shape(kernel)) <= numbers_up_to)
+        show_kernel(kernel, ax=ax, title=name, colorbar=each_bar, numbers=max(np.shape(kernel)) <= numbers_up_to,
+                    limit=(limit or 1.0) if shared_scale else None)
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
+    if colorbar and shared_scale:
+        fig.colorbar(axes.flat[0].images[0], ax=list(axes.flat), fraction=0.03, pad=0.02)
     return fig
 
 
@@ -1014,22 +1033,29 @@ def animate_correlation(image, kernel, *, interval: int = 600, dpi: int = 70, fm
 
 
 def show_padding_modes(image, width: int, modes: Sequence[str] = ("constant", "edge", "reflect", "symmetric", "wrap"),
-                       *, size: float = 2.2, numbers: bool = False) -> Figure:
+                       *, size: float = 2.2, numbers: bool = False, ncols: int | None = None) -> Figure:
     """Show an image padded by ``width`` pixels with each NumPy padding mode (lesson 04).
 
     The original image is outlined in red, so what each mode invents is what lies outside.
+    ``ncols`` panels per row (default: all in one row); the numbers grow with ``size``.
     """
     image = np.asarray(image, dtype=float)
     if image.ndim != 2 or image.size == 0:
         raise ValueError(f"image must be a non-empty 2-D array, got shape {image.shape}")
     if not isinstance(width, (int, np.integer)) or width < 0:
         raise ValueError(f"width must be a non-negative int, got {width!r}")
-    fig, axes = plt.subplots(1, len(modes), figsize=(size * len(modes), size + 0.4), squeeze=False)
+    ncols = len(modes) if ncols is None else ncols
+    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
+        raise ValueError(f"ncols must be an int >= 1, got {ncols!r}")
+    nrows = -(-len(modes) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.4) * nrows), squeeze=False)
+    for ax in axes.flat[len(modes):]:
+        ax.remove()
     low, high = float(image.min()), float(image.max())
-    for ax, mode in zip(axes[0], modes):
+    for ax, mode in zip(axes.flat, modes):
         padded = np.pad(image, width, mode=mode)
         if numbers:
-            _conv_grid(ax, padded, fmt="g", vmin=low, vmax=high, fontsize=7)
+            _conv_grid(ax, padded, fmt="g", vmin=low, vmax=high, fontsize=max(10.0, round(4.5 * size)))  # >= 11 px at 80 dpi
             ax.set_xticks([])
             ax.set_yticks([])
         else:
@@ -1055,7 +1081,7 @@ def show_conv_geometry(n: int, k: int, *, stride: int = 1, before: int = 0, afte
     if k > total:
         raise ValueError(f"the kernel ({k}) is larger than the padded input ({total})")
     out = (total - k) // stride + 1
-    fig, axes = plt.subplots(1, 2, figsize=(8, 4.2), gridspec_kw={"width_ratios": [total, max(out, 2)]})
+    fig, axes = plt.subplots(1, 2, figsize=(9.6, 4.8), gridspec_kw={"width_ratios": [total, max(out, 2)]})
     ax, ax2 = axes
     cells = np.zeros((total, total))
     cells[before : before + n, before : before + n] = 1
@@ -1074,18 +1100,18 @@ def show_conv_geometry(n: int, k: int, *, stride: int = 1, before: int = 0, afte
     _conv_box(ax, 0, 0, k, k, color="tab:red")
     unused = total - (last + k)
     ax.set_title(f"input {n}x{n} + padding {before} before, {after} after\nkernel {k}x{k}, stride {stride}"
-                 + (f": {unused} row(s)/col(s) never reached" if unused else ""), fontsize="small")
+                 + (f": {unused} row(s)/col(s) never reached" if unused else ""))
     ax.set_xlabel("dark: image, pale: padding, dots: window corners")
     ax2.imshow(np.ones((out, out)), cmap="Oranges", vmin=0, vmax=2.5)
     _conv_box(ax2, out - 1, out - 1, 1, 1, color="tab:purple")
     _conv_box(ax2, 0, 0, 1, 1, color="tab:red")
-    ax2.set_title(f"output {out}x{out}\n⌊({n} + {before + after} − {k}) / {stride}⌋ + 1 = {out}", fontsize="small")
+    ax2.set_title(f"output {out}x{out}\n⌊({n} + {before + after} − {k}) / {stride}⌋ + 1 = {out}")
     fig.tight_layout()
     return fig
 
 
 def show_filtered(image, kernel, *, title: str = "your kernel", pad_mode: str = "reflect",
-                  figsize: tuple[float, float] = (5.8, 2.0), fig: Figure | None = None) -> Figure:
+                  figsize: tuple[float, float] = (8.4, 2.9), fig: Figure | None = None) -> Figure:
     """Draw an image, a kernel and the filtered image on an honest colour scale (lesson 03).
 
     The output is cross-correlated with ``pad_mode`` padding and shown as floats: centred
@@ -1103,6 +1129,8 @@ def show_filtered(image, kernel, *, title: str = "your kernel", pad_mode: str = 
     result = correlate2d(image, kernel, pad_mode=pad_mode)
     if fig is None:
         fig = plt.figure(figsize=figsize)
+    else:
+        fig.set_size_inches(figsize)
     axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 0.7, 1.2]})
     axes[0].imshow(image, cmap="gray", vmin=0, vmax=255)
     axes[0].set_title("input")
@@ -1118,4 +1146,43 @@ def show_filtered(image, kernel, *, title: str = "your kernel", pad_mode: str = 
     axes[2].set_title(f"output, range {result.min():.0f}..{result.max():.0f}")
     axes[2].axis("off")
     fig.tight_layout()
+    return fig
+
+
+def show_filtered_images(images: dict, *, cmap: str = "gray", vmin: float = 0.0, vmax: float = 255.0,
+                         colorbar: bool = False, extend: str = "neither", label: str | None = None,
+                         size: float = 2.1, suptitle: str | None = None, ncols: int | None = None) -> Figure:
+    """Show images on one shared colour scale, for comparing filters (lesson 03).
+
+    ``images`` maps a title (``"box_7x7"``) to a 2-D array. Every panel uses ``cmap``
+    from ``vmin`` to ``vmax``, so one colour means one value in all of them;
+    ``colorbar`` adds a single colour bar for all panels (``extend="both"`` draws arrows
+    when values lie beyond the scale, ``label`` names it). ``size`` is inches per panel;
+    ``ncols`` panels per row (default: all in one row); titles use the body font size,
+    readable when projected.
+    """
+    if not isinstance(images, dict) or not images:
+        raise ValueError("images must be a non-empty dict {title: 2-D array}")
+    arrays = {str(t): np.asarray(im) for t, im in images.items()}
+    for title, im in arrays.items():
+        if im.ndim != 2:
+            raise ValueError(f"images[{title!r}] must be a 2-D array, got shape {im.shape}")
+    n = len(arrays)
+    ncols = min(ncols or n, n)
+    nrows = math.ceil(n / ncols)
+    titles_high = max(title.count("\n") for title in arrays) * 0.25
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False,
+                             figsize=(size * ncols + (0.9 if colorbar else 0),
+                                      (size + 0.45 + titles_high) * nrows + (0.35 if suptitle else 0)))
+    for ax in axes.flat[n:]:
+        ax.axis("off")
+    for ax, (title, im) in zip(axes.flat, arrays.items()):
+        shown = ax.imshow(im, cmap=cmap, vmin=vmin, vmax=vmax)
+        ax.set_title(title)
+        ax.axis("off")
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    if colorbar:
+        fig.colorbar(shown, ax=list(axes.flat), fraction=0.03, pad=0.02, extend=extend, label=label)
     return fig

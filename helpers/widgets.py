@@ -74,7 +74,7 @@ def kernel_editor(image, *, bank: dict | None = None, preset: str = "identity"):
         # A figure outside pyplot: with JupyterLab 4.6 and ipykernel 7, widget events are
         # handled on a subshell thread, while the inline backend closes all pyplot figures
         # at the end of each cell on the main thread; a pyplot figure could vanish mid-draw.
-        fig = plots.show_filtered(image, weights, title=name, fig=Figure(figsize=(5.8, 2.0)))
+        fig = plots.show_filtered(image, weights, title=name, fig=Figure())
         with output:
             output.clear_output(wait=True)
             display(fig)

@@ -376,27 +376,3 @@ def test_huge_finite_values_are_not_mistaken_for_infinite():
     np.testing.assert_array_equal(correlate2d(half, [[1.0]]), half.astype(np.float64))
     with pytest.raises(ValueError, match="image must hold finite numbers, got 4 NaN"):
         correlate2d(np.where(np.eye(4, dtype=bool), np.nan, 1e308), [[1.0]])
-
-
-def test_race_calls_each_function_once_per_round_plus_a_warm_up():
-    calls = {"a": 0, "b": 0}
-
-    def counter(name):
-        def function(x):
-            calls[name] += 1
-            return x
-        return function
-
-    best = conv.race({"a": counter("a"), "b": counter("b")}, 1.0, rounds=3)
-    assert calls == {"a": 4, "b": 4}
-    assert set(best) == {"a", "b"} and all(0 <= t < float("inf") for t in best.values())
-
-
-@pytest.mark.parametrize(
-    "functions, rounds, error, message",
-    [({}, 1, TypeError, "non-empty dict"), ({"a": 1}, 1, TypeError, "non-empty dict"),
-     ({"a": abs}, 0, ValueError, "rounds must be an int >= 1")],
-)
-def test_race_errors(functions, rounds, error, message):
-    with pytest.raises(error, match=message):
-        conv.race(functions, 1.0, rounds=rounds)

@@ -57,6 +57,35 @@ def test_show_kernels_one_panel_per_kernel_each_on_its_own_scale():
     assert clims["box_21x21"] == pytest.approx(1 / 441) and clims["sobel_x"] == 2
 
 
+def test_show_kernels_shared_scale_has_one_colour_bar():
+    blurs = {name: KERNELS[name] for name in ("box_3x3", "gaussian_5x5", "box_21x21")}
+    fig = plots.show_kernels(blurs, shared_scale=True, numbers_up_to=3)
+    shown = [ax for ax in fig.axes if ax.images]
+    assert len(shown) == 3 and len(fig.axes) == 4  # three panels, one colour bar for all
+    top = float(KERNELS["gaussian_5x5"].max())
+    assert all(ax.images[0].get_clim() == pytest.approx((-top, top)) for ax in shown)
+    assert len(texts(shown[0])) == 9 and texts(shown[1]) == []
+
+
+def test_show_kernel_limit_and_title_without_sum():
+    ax = plots.show_kernel(np.eye(3), title="output", limit=4, show_sum=False).axes[0]
+    assert ax.images[0].get_clim() == (-4, 4) and ax.get_title() == "output"
+    assert plots.show_kernel(np.eye(3), show_sum=False).axes[0].get_title() == ""
+
+
+def test_show_filtered_images_share_one_scale():
+    images = {"zeros": np.zeros((4, 4)), "large": np.full((4, 4), 500.0)}
+    fig = plots.show_filtered_images(images, cmap="RdBu_r", vmin=-300, vmax=300, colorbar=True, extend="both")
+    panels = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in panels] == ["zeros", "large"]
+    assert all(ax.images[0].get_clim() == (-300, 300) for ax in panels)
+    assert len(fig.axes) == 3  # one colour bar for the row
+    assert len(plots.show_filtered_images(images).axes) == 2
+    grid = plots.show_filtered_images({**images, "three\nlines": np.ones((4, 4))}, ncols=2, colorbar=True)
+    assert len(grid.axes) == 4 + 1 and [ax.get_title() for ax in grid.axes if ax.images][2] == "three\nlines"
+    assert not grid.axes[3].axison  # the empty fourth slot of the 2 x 2 grid is hidden
+
+
 def test_show_correlation_step_panels_agree_with_the_library():
     fig = plots.show_correlation_step(IMAGE, EDGE, 1, 2)
     image_ax, kernel_ax, product_ax, out_ax = fig.axes[:4]
@@ -89,6 +118,10 @@ def test_show_padding_modes_outlines_the_original():
         (box,) = boxes(ax)
         assert box.get_xy() == (1.5, 1.5) and box.get_width() == 4
     np.testing.assert_array_equal(fig.axes[4].images[0].get_array(), np.pad(np.arange(16).reshape(4, 4), 2, mode="wrap"))
+    assert min(t.get_fontsize() for ax in fig.axes for t in ax.texts) >= 10  # >= 11 px at the course's 80 dpi
+    grid = plots.show_padding_modes(np.arange(16).reshape(4, 4), 2, numbers=True, ncols=3, size=3.2)
+    assert len(grid.axes) == 5 and grid.axes[3].get_subplotspec().rowspan.start == 1  # 3 + 2 panels, no empty one
+    assert min(t.get_fontsize() for ax in grid.axes for t in ax.texts) > 10  # bigger panels, bigger numbers
 
 
 def test_show_conv_geometry_counts_positions():
@@ -119,11 +152,14 @@ def test_show_filtered_uses_an_honest_scale():
     [
         (lambda: plots.show_kernel(np.ones(3)), "kernel must be a non-empty 2-D array"),
         (lambda: plots.show_kernels({}), "kernels must be a non-empty dict"),
+        (lambda: plots.show_filtered_images({}), "images must be a non-empty dict"),
+        (lambda: plots.show_filtered_images({"x": np.zeros(3)}), r"images\['x'\] must be a 2-D array"),
         (lambda: plots.show_correlation_step(IMAGE, EDGE, 3, 0), r"output position inside \(3, 3\)"),
         (lambda: plots.show_correlation_step(np.zeros((20, 20)), EDGE, 0, 0), "at most 12 x 12"),
         (lambda: plots.animate_correlation(IMAGE, np.ones(3)), "kernel must be a non-empty 2-D array"),
         (lambda: plots.show_padding_modes(np.zeros(4), 1), "image must be a non-empty 2-D array"),
         (lambda: plots.show_padding_modes(IMAGE, -1), "width must be a non-negative int"),
+        (lambda: plots.show_padding_modes(IMAGE, 1, ncols=0), "ncols must be an int >= 1"),
         (lambda: plots.show_conv_geometry(3, 5), r"kernel \(5\) is larger than the padded input \(3\)"),
         (lambda: plots.show_conv_geometry(5, 3, stride=0), "stride must be an int >= 1"),
         (lambda: plots.show_filtered(np.zeros((4, 4, 3)), EDGE), "image must be a 2-D grayscale image"),

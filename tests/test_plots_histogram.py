@@ -110,6 +110,23 @@ def test_draw_histogram_from_counts_with_cdf_and_log():
     assert twin.get_ylabel() == "cumulative fraction"
 
 
+def test_draw_histogram_marks_a_spike_at_the_end_of_the_axis():
+    counts = np.zeros(256, np.int64)
+    counts[[100, 255]] = [50, 1234]
+    fig, ax = plt.subplots()
+    plots.draw_histogram(ax, counts, mark=[255])
+    (bar,) = [p for p in ax.patches if not isinstance(p, StepPatch)]
+    assert bar.get_height() == 1234 and bar.get_width() >= 3  # wider than one level
+    assert bar.get_x() + bar.get_width() <= ax.get_xlim()[1]  # inside the frame
+    assert [t.get_text() for t in ax.texts] == ["1,234"]
+    fig2 = plots.show_images_and_histograms([np.full((4, 4), 255, np.uint8)] * 2, mark=[255], cdf=True)
+    labels = [t.get_text() for a in fig2.axes for t in a.texts]
+    assert labels == ["16", "16"]
+    assert all(not a.patches for a in fig2.axes if a.texts)  # written on the CDF axes, above the curve
+    with pytest.raises(ValueError, match=r"mark must hold grey levels 0..255, got \[256\]"):
+        plots.draw_histogram(ax, counts, mark=[256])
+
+
 @pytest.mark.parametrize(
     "data, message",
     [

@@ -33,6 +33,11 @@ def test_show_pooling_small_input_outlines_every_window_and_writes_numbers():
     assert len(rectangles(ax_in)) == len(rectangles(ax_out)) == 4
     assert [t.get_text() for t in ax_out.texts] == ["5", "7", "13", "15"]
     assert len(ax_in.texts) == 16
+    # projector: at least 600 px wide at the course's 80 dpi, numbers at least 11 px high
+    assert fig.get_size_inches()[0] * 80 >= 600 and min(t.get_fontsize() for t in ax_in.texts) * 80 / 72 >= 11
+    # ...also after the notebook's tight crop of the white margins (lesson 05's first figure)
+    fig.canvas.draw()
+    assert fig.get_tightbbox().width * 80 >= 600
     # window (0, 1) starts at column 2: its outline sits at x = 1.5
     assert rectangles(ax_in)[1].get_x() == pytest.approx(1.5) and rectangles(ax_in)[1].get_width() == 2
     # each window and its output cell share a colour
@@ -76,6 +81,8 @@ def test_plot_shift_tolerance_one_line_per_variant():
     assert [line.get_label() for line in ax.lines] == ["a", "b"]
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [0, 50, 70, 80])  # drawn in percent
     assert ax.get_xlabel() == "shift of the input (pixels)" and ax.get_title() == "t"
+    assert fig.get_size_inches()[0] * 80 >= 600  # projector: 600 px wide at 80 dpi
+    assert min(t.get_fontsize() for t in ax.get_legend().get_texts()) * 80 / 72 >= 11
     with pytest.raises(ValueError, match=r"changes\['a'\] must have one value per shift \(4\), got shape \(3,\)"):
         plots.plot_shift_tolerance(shifts, {"a": [0, 1, 2]})
 
@@ -114,6 +121,10 @@ def test_plot_training_draws_loss_and_each_weight_at_its_kernel_position():
         np.testing.assert_allclose(solid.get_ydata(), weights[:, r, c])
         assert ax.get_title() == f"w[{r}, {c}] -> {target[r, c]:g}"
     assert weight_axes[0].get_shared_y_axes().joined(weight_axes[0], weight_axes[8])
+    # projector: at least 600 px wide at the course's 80 dpi, titles and tick labels at least 11 px high
+    assert fig.get_size_inches()[0] * 80 >= 600
+    sizes = [ax.title.get_fontsize() for ax in fig.axes] + [t.get_fontsize() for ax in fig.axes for t in ax.get_yticklabels()]
+    assert min(sizes) * 80 / 72 >= 11
     fig = plots.plot_training(np.ones(steps), weights.reshape(steps, 9)[:, :4], np.ones(4))
     assert len(fig.axes) == 5  # (steps, n) weights: one row of n panels
     with pytest.raises(ValueError, match="weights have 9 values per step but target has 4"):
@@ -130,21 +141,10 @@ def test_show_receptive_fields_boxes_the_non_zero_pixels():
     assert (box.get_x(), box.get_y(), box.get_width(), box.get_height()) == (1.5, 2.5, 5, 3)
     assert not rectangles(map_axes[1])  # nothing reaches the output: no box
     assert [ax.get_title() for ax in map_axes] == ["one", "none"]
-    assert map_axes[0].images[0].get_clim() == (0, 3)  # each panel has its own scale...
+    assert all(ax.images[0].get_clim() == (0, 3) for ax in map_axes)  # one shared scale...
     colour_bars = [ax for ax in fig.axes if not ax.images]
-    assert len(colour_bars) == 2 and colour_bars[0].get_ylabel() == "paths"  # ...shown by its own colour bar
+    assert len(colour_bars) == 1 and colour_bars[0].get_ylabel() == "paths"  # ...and one colour bar
     with pytest.raises(ValueError, match="one entry per map: 1 maps, 2 titles"):
         plots.show_receptive_fields([m], ["a", "b"])
     with pytest.raises(ValueError, match=r"maps\[0\] must be 2-D"):
         plots.show_receptive_fields([np.ones(3)], ["a"])
-
-
-def test_plot_parameter_counts_labels_every_bar():
-    fig = plots.plot_parameter_counts({"dense": 530660, "conv": 10}, title="p")
-    ax = fig.axes[0]
-    assert ax.get_xscale() == "log" and ax.get_title() == "p"
-    assert [t.get_text() for t in ax.texts] == ["530,660", "10"]
-    with pytest.raises(ValueError, match="counts is empty"):
-        plots.plot_parameter_counts({})
-    with pytest.raises(ValueError, match="at least 1 for a log scale"):
-        plots.plot_parameter_counts({"pool": 0})
