@@ -4,145 +4,258 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.exercises.core import Exercise, Wrong, call, expect_array, expect_equal
+from helpers.exercises.core import (
+    Exercise,
+    Wrong,
+    call,
+    choice_test,
+    expect_array,
+    expect_source_avoids,
+)
 
-# A pixel whose green value differs from its red and blue, from its 8 neighbours and from
-# every channel of the transposed pixel (row 180, column 120), so each typical slip is caught.
-_ROW, _COL = 120, 180
+# ---- 1 · predict a uint8 subtraction ------------------------------------------------------
+
+_Q1_VALUES = np.array([0, 40, 128], dtype=np.uint8)  # the smiley's mouth, eyes and nose
 
 
-def _astronaut() -> np.ndarray:
-    from skimage import data
+def _as_int_list(answer) -> list[int]:
+    if isinstance(answer, str):
+        raise Wrong(f"write the numbers, not a string: [.., .., ..] rather than {answer!r}")
+    if isinstance(answer, (int, float, np.integer, np.floating)):
+        raise Wrong(f"the array holds three values, so the result is a list of three numbers, got one number {answer!r}")
+    try:
+        values = np.asarray(answer, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise Wrong(f"answer with a list of whole numbers such as [1, 2, 3], got {answer!r}") from None
+    if not np.all(values == np.round(values)):
+        raise Wrong(f"uint8 arithmetic gives whole numbers only, got {values.tolist()}")
+    return [int(v) for v in values]
 
-    return data.astronaut()
 
-
-def _test_green_value(answer):
-    image = _astronaut()
-    if isinstance(answer, np.ndarray) and answer.shape == (3,):
-        raise Wrong(f"that is the whole pixel {answer.tolist()} (R, G, B); pick only its green channel.")
-    if isinstance(answer, np.ndarray) and answer.ndim == 0:
-        answer = answer[()]  # a 0-d array holds one number: accept it as that number
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
-        raise Wrong(f"expected one whole number 0..255, got {type(answer).__name__} {answer!r}")
-    if float(answer) != round(float(answer)):
-        raise Wrong(f"pixel values of a uint8 image are whole numbers, got {answer!r}")
-    value = int(answer)
-    expected = int(image[_ROW, _COL, 1])
-    if value != expected:
-        if value == image[_COL, _ROW, 1]:
-            raise Wrong(f"you read row {_COL}, column {_ROW}: NumPy indexes rows first, image[row, column, channel].")
-        if value in (image[_ROW, _COL, 0], image[_ROW, _COL, 2]):
-            raise Wrong("that is another channel of the right pixel; channels are ordered R, G, B (0, 1, 2).")
-        neighbours = image[_ROW - 1:_ROW + 2, _COL - 1:_COL + 2, 1]
-        if value in neighbours:
-            raise Wrong("that is the green value of a neighbouring pixel: rows and columns count from 0.")
-    expect_equal(value, expected, "the green value")
+def _test_q1(answer):
+    got = _as_int_list(answer)
+    plain = _Q1_VALUES.astype(int) - 50  # [-50, -10, 78]
+    expected = [int(v) for v in _Q1_VALUES - np.uint8(50)]  # [206, 246, 78]
+    if len(got) != 3:
+        raise Wrong(f"the array holds three values, so the answer has three numbers; you gave {len(got)}.")
+    if got == plain.tolist():
+        raise Wrong("-50 and -10 are not uint8 values: uint8 holds 0..255 only, and subtracting from a uint8 "
+                    "array gives a uint8 array. What did 200 + 100 become in the lesson?")
+    if got == np.clip(plain, 0, 255).tolist():
+        raise Wrong("NumPy does not clip uint8 arithmetic at 0; it wraps around, modulo 256 "
+                    "(the lesson's 200 + 100 gave 44, not 255).")
+    if got == (plain % 255).tolist():
+        raise Wrong("almost: uint8 has 256 values (0..255), so the wrap-around is modulo 256, not 255.")
+    if got == np.abs(plain).tolist():
+        raise Wrong("the minus sign does not just vanish: uint8 wraps around, modulo 256, as 200 + 100 did in the lesson.")
+    if got != expected:
+        raise Wrong(f"{got} is not it. 128 - 50 stays in range; for 0 - 50 and 40 - 50, "
+                    "remember what uint8 does below 0.")
 
 
 q1 = Exercise(
-    "Exercise 1 · Read one pixel",
-    test=_test_green_value,
-    hint="Index as image[row, column, channel]; green is channel 1 (R = 0, G = 1, B = 2).",
-    solution="answer = astronaut[120, 180, 1]",
-    reference=np.uint8(168),
-    wrong_answers=(
-        np.uint8(198),  # red channel of the right pixel
-        np.uint8(int(_astronaut()[_COL, _ROW, 1])),  # row and column swapped
-        np.array([198, 168, 142], np.uint8),  # the whole pixel
-        167.5,
-    ),
+    "Exercise 1 · Predict a subtraction",
+    test=_test_q1,
+    hint="""\
+        128 - 50 stays inside 0..255. The other two go below 0, and uint8 has no negative
+        numbers: it wraps around, as 200 + 100 did in the lesson, but the other way.""",
+    solution="""\
+        answer = [206, 246, 78]   # 0 - 50 wraps to 256 - 50, 40 - 50 to 256 - 10, 128 - 50 = 78""",
+    reference=[206, 246, 78],
+    wrong_answers=([-50, -10, 78], [0, 0, 78], [205, 245, 78], [50, 10, 78], [206, 246], "206, 246, 78", 206),
+    level=1,
+    kinds=("predict",),
+    explanation="""\
+        0 - 50 leaves the range 0..255, and uint8 keeps the result modulo 256: 256 - 50 = 206.
+        The black mouth would turn light grey and the dark eyes almost white. Remove the # in the next
+        cell and run it to see it.""",
 )
 
 
-def _reference_brighten(image, amount):
-    return np.clip(image.astype(np.int16) + amount, 0, 255).astype(np.uint8)
-
-
-def _test_brighten(function):
-    image = np.array([[0, 100, 155], [156, 200, 255]], dtype=np.uint8)
-    original = image.copy()
-    result = call(function, image, 100)
-    if isinstance(result, np.ndarray) and result.shape == image.shape and result.dtype != np.uint8:
-        raise Wrong(f"brighten must return a uint8 image like its input, got dtype {result.dtype}")
-    expected = _reference_brighten(original, 100)
-    if isinstance(result, np.ndarray) and result.shape == image.shape and np.array_equal(result, original + np.uint8(100)):
-        raise Wrong(
-            "the bright pixels wrapped around (200 + 100 gave 44): the sum overflowed uint8 before you "
-            "could clip it. Convert to a wider type (np.int16) first, add, clip, convert back."
-        )
-    expect_array(result, expected, "brighten(image, 100)", dtype=np.uint8)
-    if not np.array_equal(image, original):
-        raise Wrong("your function changed its input image in place; return a new array instead.")
-    expect_array(call(function, original, 0), original, "brighten(image, 0)", dtype=np.uint8)
-
+# ---- 2 · what imshow's stretch does to a halved image ------------------------------------
 
 q2 = Exercise(
-    "Exercise 2 · Brighten without wrapping around",
-    test=_test_brighten,
+    "Exercise 2 · Half as bright?",
+    test=choice_test("b", {
+        "a": "that is what you see with `vmin=0, vmax=255`. Without them, imshow maps each image's own "
+             "smallest value to black and its own largest to white, whatever those values are.",
+        "b": "right.",
+        "c": "the stretch maps the smallest value to black and the largest to white, for `a` and for `b` "
+             "alike; a narrower range is stretched more, but it ends up on the same black..white scale.",
+        "d": "the 0..1 rule is for colour (RGB) images, and `b` is a 2-D uint8 array anyway (`//` keeps the "
+             "dtype). A 2-D image goes through the colour map, with its own min and max at the ends.",
+    }),
     hint="""\
-        In uint8, 200 + 100 is 44 before any np.clip can see it. Do the sum in a type that
-        can hold 300: image.astype(np.int16) + amount, then clip to 0..255 and convert back.""",
+        Think about where `a`'s smallest and largest values land on screen, then `b`'s.
+        The lesson's dull face (values 100..131) is a clue.""",
     solution="""\
-        def brighten(image, amount):
-            return np.clip(image.astype(np.int16) + amount, 0, 255).astype(np.uint8)""",
-    reference=_reference_brighten,
-    wrong_answers=(
-        lambda image, amount: image + amount,  # wraps around
-        lambda image, amount: np.clip(image + amount, 0, 255),  # clips too late
-        lambda image, amount: np.clip(image.astype(np.int16) + amount, 0, 255),  # int16, not uint8
-        lambda image, amount: np.minimum(image.astype(float) + amount, 255),  # float result
-    ),
+        answer = "b"   # imshow stretches each image from its own min (black) to its own max (white)""",
+    reference="b",
+    wrong_answers=("a", "c", "d", "e", 2),
+    level=2,
+    kinds=("concept",),
+    explanation="""\
+        Without vmin and vmax, imshow maps b's darkest value to black and its brightest to
+        white, exactly as it does for a; halving every value changes nothing you can see
+        (apart from rounding). Only `vmin=0, vmax=255` shows that b is darker.""",
 )
 
-_WEIGHTS = np.array([0.2125, 0.7154, 0.0721])
+
+# ---- 3 · a mask of the red pixels ----------------------------------------------------------
+
+def _reference_red_mask(rgb):
+    r, g, b = (rgb[..., k].astype(np.int16) for k in range(3))
+    return r > g + b
 
 
-def _reference_to_gray(rgb):
-    return rgb @ np.array([0.2125, 0.7154, 0.0721])
+def _q3_image():
+    return np.array([
+        [[200, 50, 50], [150, 200, 100], [100, 50, 50]],     # red; G + B = 300 wraps to 44 in uint8; R == G + B
+        [[255, 0, 0], [0, 0, 0], [90, 10, 200]],             # pure red; black; blue
+        [[250, 160, 160], [120, 20, 30], [255, 255, 255]],   # G + B wraps to 64; red; white
+    ], dtype=np.uint8)
 
 
-def _test_to_gray(function):
-    rgb = np.array([[[255, 0, 0], [0, 255, 0], [0, 0, 255]], [[255, 255, 255], [0, 0, 0], [30, 60, 90]]], np.uint8)
-    result = call(function, rgb)
-    expected = rgb.astype(np.float64) @ _WEIGHTS
-    if isinstance(result, np.ndarray) and result.shape == expected.shape:
-        if np.allclose(result, rgb.mean(axis=-1), atol=1e-6):
-            raise Wrong("that is the plain mean of R, G, B: every primary colour came out as 85. Use the weights.")
-        if np.allclose(result, rgb.astype(np.float64) @ _WEIGHTS[::-1], atol=1e-6):
-            raise Wrong("the weights are in reverse order (B, G, R): in skimage the channels are R, G, B.")
-        if np.allclose(result, expected / 255, atol=1e-6):
-            raise Wrong("your values are in 0..1; this exercise asks for 0..255 (don't divide by 255).")
-        if np.allclose(result, rgb.astype(np.float64) @ np.array([0.2126, 0.7152, 0.0722]), atol=1e-6):
-            raise Wrong(
-                "those are the exact BT.709 weights 0.2126, 0.7152, 0.0722: right idea, but rgb2gray (and this "
-                "exercise) uses scikit-image's rounding 0.2125, 0.7154, 0.0721."
-            )
-        if np.allclose(result, rgb.astype(np.float64) @ np.array([0.299, 0.587, 0.114]), atol=1e-6):
-            raise Wrong(
-                "those are the BT.601 weights 0.299, 0.587, 0.114 (older TV standard, used by OpenCV and Pillow); "
-                "this exercise asks for BT.709 as in rgb2gray: 0.2125, 0.7154, 0.0721."
-            )
-    expect_array(result, expected, "to_gray(rgb)", atol=1e-6)
+def _test_q3(function):
+    original = _q3_image()
+    got = call(function, original.copy())  # a copy: the diagnoses below use the unchanged image
+    expected = _reference_red_mask(original)
+    if isinstance(got, np.ndarray) and got.shape == expected.shape and got.dtype != np.bool_:
+        if np.array_equal(got.astype(bool), expected):
+            raise Wrong(f"right pixels, but a mask is an array of True/False (dtype bool), got dtype {got.dtype}. "
+                        "A comparison such as `x > y` gives one directly.")
+    if isinstance(got, np.ndarray) and got.shape == expected.shape:
+        wrapped = original[..., 0] > original[..., 1] + original[..., 2]
+        if np.array_equal(got, wrapped):
+            raise Wrong("the pixel [150, 200, 100] came out red: in uint8, 200 + 100 wraps around to 44. "
+                        "Compute G + B in a wider type (e.g. np.int16) before comparing.")
+        if np.array_equal(got, _reference_red_mask(original[..., ::-1])):
+            raise Wrong("that is the blue mask (B > R + G): the channels are ordered R, G, B, so red is index 0.")
+        r, g, b = (original[..., k].astype(np.int16) for k in range(3))
+        if np.array_equal(got, r >= g + b):
+            raise Wrong("[100, 50, 50] came out red: R equal to G + B is not larger. Use > rather than >=.")
+        if np.array_equal(got, (r > g) & (r > b)):
+            raise Wrong("that is 'red is the largest channel'. This exercise asks for red larger than green "
+                        "and blue together: R > G + B.")
+    expect_array(got, expected, "red_mask(image)")
 
 
 q3 = Exercise(
-    "Exercise 3 · Luminance by hand",
-    test=_test_to_gray,
+    "Exercise 3 · Where is it red?",
+    test=_test_q3,
     hint="""\
-        Multiply each channel by its weight and add: 0.2125 * R + 0.7154 * G + 0.0721 * B,
-        with R = rgb[..., 0] and so on. `rgb @ weights` does all of it at once.""",
+        Take the three channels apart with rgb[..., 0], rgb[..., 1], rgb[..., 2] and compare:
+        the result of `>` is already a True/False array of shape (rows, columns). Before
+        adding two channels, ask: what range can the sum of two channels reach, and does
+        uint8 hold all of it?""",
     solution="""\
-        def to_gray(rgb):
-            weights = np.array([0.2125, 0.7154, 0.0721])
-            return rgb @ weights   # (H, W, 3) @ (3,) -> (H, W), float64 in 0..255""",
-    reference=_reference_to_gray,
+        def red_mask(rgb):
+            red, green, blue = (rgb[..., k].astype(np.int16) for k in range(3))  # int16: no wrap-around
+            return red > green + blue""",
+    reference=_reference_red_mask,
     wrong_answers=(
-        lambda rgb: rgb.mean(axis=-1),
-        lambda rgb: rgb @ np.array([0.0721, 0.7154, 0.2125]),
-        lambda rgb: rgb @ np.array([0.2125, 0.7154, 0.0721]) / 255,
-        lambda rgb: (rgb @ np.array([0.2125, 0.7154, 0.0721])).astype(np.uint8),
-        lambda rgb: rgb @ np.array([0.2126, 0.7152, 0.0722]),  # exact BT.709
-        lambda rgb: rgb @ np.array([0.299, 0.587, 0.114]),  # BT.601
+        lambda rgb: rgb[..., 0] > rgb[..., 1] + rgb[..., 2],  # G + B wraps around in uint8
+        lambda rgb: rgb[..., 2].astype(int) > rgb[..., 0].astype(int) + rgb[..., 1],  # blue, not red
+        lambda rgb: rgb[..., 0].astype(int) >= rgb[..., 1].astype(int) + rgb[..., 2],  # >= instead of >
+        lambda rgb: (rgb[..., 0].astype(int) > rgb[..., 1].astype(int) + rgb[..., 2]).astype(np.uint8),  # 0/1
+        lambda rgb: (rgb[..., 0] > rgb[..., 1]) & (rgb[..., 0] > rgb[..., 2]),  # largest channel
     ),
+    level=2,
+    kinds=("code",),
+    explanation="""\
+        On the astronaut the uint8 version more than doubles the count: for light pixels
+        G + B passes 255 and wraps to a small number, so the white shuttle comes out "red".
+        Once it passes, look: plt.imshow(red_mask(astronaut)) shows the flag's stripes and the suit.""",
+)
+
+
+# ---- 4 · luminance of linear light -----------------------------------------------------------
+
+_WEIGHT_SETS = {
+    "BT.709": np.array([0.2126, 0.7152, 0.0722]),
+    "scikit-image": np.array([0.2125, 0.7154, 0.0721]),
+    "rgb2xyz": np.array([0.212671, 0.715160, 0.072169]),
+}
+
+
+def _decode(c):
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def _reference_linear_luminance(rgb):
+    return _decode(rgb / 255) @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def _q4_image():
+    return np.array([
+        [[0, 0, 0], [5, 5, 5], [10, 4, 2], [128, 128, 128]],
+        [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]],
+        [[230, 120, 30], [30, 60, 90], [200, 180, 175], [64, 64, 64]],
+    ], dtype=np.uint8)
+
+
+def _test_q4(function):
+    expect_source_avoids(function, names=("rgb2xyz", "rgb2gray"),
+                         why="Decode the channels yourself; use color.rgb2xyz afterwards to check your result.")
+    image = _q4_image()
+    got = call(function, image)
+    if hasattr(got, "numpy") and not isinstance(got, np.ndarray):
+        got = got.numpy()
+    if not isinstance(got, np.ndarray):
+        raise Wrong(f"return a NumPy array of shape (rows, columns), got {type(got).__name__}")
+    if got.shape != image.shape[:2]:
+        raise Wrong(f"one number per pixel: for a {image.shape} image return shape {image.shape[:2]}, got {got.shape}")
+    got = got.astype(np.float64)
+    c = image / 255
+    for weights in _WEIGHT_SETS.values():
+        if np.allclose(got, _decode(c) @ weights, atol=1e-6, rtol=0):
+            return
+    weights = _WEIGHT_SETS["BT.709"]
+    if got.max() > 1.5:
+        raise Wrong(f"the largest value is {got.max():.4g}; luminance here is in 0..1 (white is 1). "
+                    "Divide by 255 before decoding.")
+    if np.allclose(got, c @ weights, atol=1e-4):
+        raise Wrong("that is the lesson's luma Y' (divided by 255): the weights applied to the stored, "
+                    "gamma-encoded values. Decode each channel to linear light first, then weight.")
+    if np.allclose(got, _decode(c @ weights), atol=1e-4):
+        raise Wrong("you weighted first and decoded the sum; decode each channel (R, G, B) to linear light "
+                    "first, then take the weighted sum.")
+    if np.allclose(got, c ** 2.2 @ weights, atol=1e-4):
+        raise Wrong("c ** 2.2 is the usual approximation of the sRGB curve. Use the exact curve, with its "
+                    "straight segment c / 12.92 for dark values (c <= 0.04045).")
+    if np.allclose(got, ((c + 0.055) / 1.055) ** 2.4 @ weights, atol=1e-4):
+        raise Wrong("the dark pixels are off: for c <= 0.04045 the sRGB curve is the straight line c / 12.92, "
+                    "not the power law. np.where(condition, a, b) picks between the two per value.")
+    if np.allclose(got, _decode(c)[..., ::-1] @ weights, atol=1e-4):
+        raise Wrong("the weights are applied in reverse order: channels are R, G, B, and green weighs most.")
+    expect_array(got, _reference_linear_luminance(image), "linear_luminance(image)", atol=1e-6)
+
+
+q4 = Exercise(
+    "Exercise 4 · Luminance of real light",
+    test=_test_q4,
+    hint="""\
+        Three steps, each on the whole array at once, no loop: bring the values to 0..1;
+        decode each value with the curve (NumPy's `where` chooses, value by value, between
+        two formulas by a condition); then the weighted sum over the last axis, as the lesson
+        computed luminance. Compare with color.rgb2xyz(astronaut)[..., 1] once it passes.""",
+    solution="""\
+        def linear_luminance(rgb):
+            c = rgb / 255                                                         # 0..1, still gamma-encoded
+            linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)  # light, per channel
+            return linear @ np.array([0.2126, 0.7152, 0.0722])""",
+    reference=_reference_linear_luminance,
+    wrong_answers=(
+        lambda rgb: rgb / 255 @ np.array([0.2126, 0.7152, 0.0722]),  # luma, no decoding
+        lambda rgb: (rgb / 255) ** 2.2 @ np.array([0.2126, 0.7152, 0.0722]),  # approximate gamma
+        lambda rgb: ((rgb / 255 + 0.055) / 1.055) ** 2.4 @ np.array([0.2126, 0.7152, 0.0722]),  # no linear part
+        lambda rgb: _decode(rgb / 255 @ np.array([0.2126, 0.7152, 0.0722])),  # weighted, then decoded
+        lambda rgb: _decode(rgb.astype(np.float64)) @ np.array([0.2126, 0.7152, 0.0722]),  # no / 255
+    ),
+    level=3,
+    kinds=("code", "beyond"),
+    explanation="""\
+        The grey pixel [128, 128, 128], stored as "half way", gives about 0.216: it sends out
+        only about a fifth of white's light. Files store values spaced for the eye, not
+        for physics; blurs that mix light exactly decode first, then encode again.""",
 )
