@@ -2,133 +2,70 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
-from helpers.exercises.core import Exercise, Wrong, call, expect_array, expect_number
+from helpers.exercises.core import (
+    Exercise,
+    Wrong,
+    call,
+    choice_test,
+    expect_array,
+    expect_source_avoids,
+)
+
+# ---- q1 · predict: equalize three levels by hand -------------------------------------------
+
+# 16 pixels: 4 at level 10, 4 at level 20, 8 at level 30. C = 4/16, 8/16, 16/16, C_min = 4/16,
+# so 10 -> 0, 20 -> 255 * (8/16 - 4/16) / (1 - 4/16) = 85, 30 -> 255.
+_THREE_LEVELS_ANSWER = (0, 85, 255)
+_THREE_LEVELS_MISTAKES = {
+    (64, 128, 255): "that is 255 · C(v), the textbook form without C_min; `equalize` subtracts C_min, "
+                    "so the darkest level present goes to 0.",
+    (0, 128, 255): "that spaces the three levels evenly, as a linear stretch would. Equalization follows "
+                   "the counts: level 20 has C = 8/16, only a third of the way from C_min = 4/16 to 1.",
+    (0, 64, 191): "you subtracted C_min but did not divide by 1 - C_min: the brightest level must reach 255.",
+    (0, 64, 255): "level 20: use C(20) = 8/16, the fraction of pixels at or below 20 (not the 4/16 strictly below it).",
+}
 
 
-@lru_cache(maxsize=1)
-def _camera_counts() -> np.ndarray:
-    from skimage import data
-
-    counts = np.bincount(data.camera().ravel(), minlength=256)
-    counts.flags.writeable = False  # shared by every check: nobody may change it
-    return counts
-
-
-def _test_dark_fraction(answer):
-    counts = _camera_counts()
-    total = counts.sum()
-    if isinstance(answer, np.ndarray) and answer.size > 1:
-        raise Wrong(f"expected one number, got an array of shape {answer.shape}; did you forget .sum()?")
-    expected = counts[:50].sum() / total
-    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
-        if np.isclose(answer, counts[:50].sum()):
-            raise Wrong("that is the number of dark pixels; divide by the number of all pixels to get a fraction.")
-        if np.isclose(answer, counts[:51].sum() / total):
-            raise Wrong("that includes level 50; 'darker than 50' means levels 0 to 49, counts[:50].")
-        if np.isclose(answer, 100 * expected):
-            raise Wrong("that is a percentage; give the fraction, a number between 0 and 1.")
-    expect_number(answer, expected, "the fraction of pixels below 50", rel=1e-9)
+def _test_three_levels(answer):
+    if isinstance(answer, np.ndarray):
+        answer = answer.tolist()
+    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
+        raise Wrong(f"give three numbers, (new_10, new_20, new_30), got {answer!r}")
+    try:
+        got = tuple(round(float(v)) for v in answer)
+    except (TypeError, ValueError):
+        raise Wrong(f"give three numbers, (new_10, new_20, new_30), got {answer!r}") from None
+    if got in _THREE_LEVELS_MISTAKES:
+        raise Wrong(_THREE_LEVELS_MISTAKES[got])
+    if got != _THREE_LEVELS_ANSWER:
+        wrong = [name for name, g, e in zip(("10", "20", "30"), got, _THREE_LEVELS_ANSWER) if g != e]
+        which = wrong[0] if len(wrong) == 1 else ", ".join(wrong[:-1]) + " and " + wrong[-1]
+        many = len(wrong) > 1
+        raise Wrong(f"the new value{'s' if many else ''} of level{'s' if many else ''} {which} "
+                    f"{'are' if many else 'is'} not right yet: compute C(v) for each level, then "
+                    "255 · (C(v) - C_min) / (1 - C_min), rounded.")
 
 
 q1 = Exercise(
-    "Exercise 1 · Read the histogram",
-    test=_test_dark_fraction,
+    "Exercise 1 · Equalize three levels by hand",
+    test=_test_three_levels,
     hint="""\
-        counts_bincount[v] is the number of pixels at level v, so counts_bincount[:50] are the
-        levels 0..49. Add them up and divide by the number of pixels, camera.size.""",
-    solution="answer = counts_bincount[:50].sum() / camera.size",
-    reference=float(_camera_counts()[:50].sum() / 512**2),
-    wrong_answers=(
-        int(_camera_counts()[:50].sum()),
-        float(_camera_counts()[:51].sum() / 512**2),
-        float(100 * _camera_counts()[:50].sum() / 512**2),
-        _camera_counts()[:50] / 512**2,
-    ),
+        First work out C(v) for each of the three levels: the fraction of the 16 pixels at or below v.
+        Then use the lesson's formula; C_min is C at the darkest level present.""",
+    solution="answer = (0, 85, 255)",
+    reference=_THREE_LEVELS_ANSWER,
+    wrong_answers=tuple(_THREE_LEVELS_MISTAKES) + ((10, 20, 30), 85),
+    level=1,
+    kinds=("predict",),
+    explanation="""\
+        C_min = 4/16, so level 10 goes to 0 and 30 to 255; level 20 goes to 255 · (8/16 - 4/16) / (12/16) = 85.
+        A linear stretch would put 20 at 128: equalization spaces the levels by their share of the pixels.""",
 )
 
 
-def _reference_lut(hist):
-    cumulative = np.cumsum(np.asarray(hist, dtype=np.int64))
-    n = cumulative[-1]
-    c_min = cumulative[np.flatnonzero(cumulative)[0]]
-    return np.clip(np.round(255 * (cumulative - c_min) / (n - c_min)), 0, 255).astype(np.uint8)
-
-
-def _lut_test_histograms() -> list[np.ndarray]:
-    # Seed 31: no entry of 255 (C(v) - C_min) / (1 - C_min) lies within 0.004 of a half, so
-    # round-half-up, round-half-even and other correct formulas all give the same table.
-    rng = np.random.default_rng(31)
-    over = np.zeros(256, np.int64)
-    over[150:256] = rng.integers(0, 400, 106)
-    over[255] = 3000  # a clipped spike at the brightest level
-    middle = np.zeros(256, np.int64)
-    middle[60:190] = rng.integers(1, 50, 130)
-    full = rng.integers(0, 1000, 256).astype(np.int64)
-    return [middle, over, full]
-
-
-def _test_lut(function):
-    for hist in _lut_test_histograms():
-        given = hist.copy()
-        result = call(function, given)
-        expected = _reference_lut(hist)
-        if isinstance(result, np.ndarray) and result.shape == (256,):
-            if result[255] == 0 and expected[255] == 255:
-                raise Wrong(
-                    "level 255 maps to 0: your cumulative sum stops one level early "
-                    "(range(1, 255) instead of range(1, 256)?)."
-                )
-            textbook = np.round(255 * np.cumsum(hist) / hist.sum())
-            if np.array_equal(result.astype(np.float64), textbook) and not np.array_equal(textbook, expected):
-                raise Wrong(
-                    "that is the textbook 255 * C(v), without subtracting C_min: the darkest level present "
-                    f"maps to {int(textbook[np.flatnonzero(hist)[0]])}, not 0."
-                )
-            if result.dtype != np.uint8:
-                raise Wrong(f"return the table as uint8 (it holds grey levels), got dtype {result.dtype}")
-        expect_array(result, expected, "equalization_lut(hist)", dtype=np.uint8)
-        if not np.array_equal(given, hist):
-            raise Wrong("your function changed the histogram it was given; work on a copy.")
-
-
-def _lut_stopping_early(hist):
-    cumulative = np.zeros(256, np.int64)
-    cumulative[0] = hist[0]
-    for v in range(1, 255):  # the classic bug: never reaches 255
-        cumulative[v] = cumulative[v - 1] + hist[v]
-    n = np.sum(hist)
-    c_min = cumulative[np.flatnonzero(hist)[0]]
-    return np.clip(np.round(255 * (cumulative - c_min) / (n - c_min)), 0, 255).astype(np.uint8)
-
-
-q2 = Exercise(
-    "Exercise 2 · The lookup table",
-    test=_test_lut,
-    hint="""\
-        cumulative = np.cumsum(hist) gives C(v) * N. The darkest level present is
-        np.flatnonzero(hist)[0]; C_min * N is cumulative at that level. Then
-        255 * (cumulative - c_min) / (n - c_min), np.round, np.clip to 0..255, .astype(np.uint8).""",
-    solution="""\
-        def equalization_lut(hist):
-            cumulative = np.cumsum(hist)
-            n = cumulative[-1]
-            c_min = cumulative[np.flatnonzero(hist)[0]]
-            lut = np.round(255 * (cumulative - c_min) / (n - c_min))
-            return np.clip(lut, 0, 255).astype(np.uint8)""",
-    reference=_reference_lut,
-    wrong_answers=(
-        lambda hist: np.round(255 * np.cumsum(hist) / np.sum(hist)).astype(np.uint8),  # no C_min
-        _lut_stopping_early,
-        lambda hist: np.clip(np.round(255 * (np.cumsum(hist) - np.cumsum(hist)[np.flatnonzero(hist)[0]])
-                                      / (np.sum(hist) - np.cumsum(hist)[np.flatnonzero(hist)[0]])), 0, 255),  # float
-        lambda hist: (255 * np.cumsum(hist) // np.sum(hist)).astype(np.uint8),  # floor, no C_min
-    ),
-)
-
+# ---- q2 · code: a linear contrast stretch, rounded, without uint8 wrap-around ---------------
 
 def _reference_stretch(image):
     low, high = int(image.min()), int(image.max())
@@ -142,6 +79,8 @@ _STRETCH_SECOND = np.array([[3, 4], [5, 250]], dtype=np.uint8)
 
 
 def _test_stretch(function):
+    expect_source_avoids(function, names=("rescale_intensity",),
+                         why="Write the straight line yourself: (v - low) * 255 / (high - low).")
     image = _STRETCH_IMAGE.copy()
     original = image.copy()
     result = call(function, image)
@@ -149,17 +88,33 @@ def _test_stretch(function):
     if isinstance(result, np.ndarray) and result.shape == image.shape:
         if result.dtype != np.uint8:
             raise Wrong(f"return a uint8 image, got dtype {result.dtype}")
-        wrapped = ((original - original.min()) * np.uint8(255)) // (original.max() - original.min())
-        if np.array_equal(result, wrapped.astype(np.uint8)) or int(result.max()) < 255:
+        if np.unique(result).size == 1:
             raise Wrong(
-                f"the brightest pixel should become 255, got {int(result.max())}: was `image - low` multiplied "
-                "by 255 while still uint8? It wraps around; convert to float (or int32) first."
+                f"your result is {int(result.flat[0])} everywhere: all levels came out the same. If you multiplied "
+                "the uint8 image by 255, every product wrapped around at 256 (lesson 01's 200 + 100) before the "
+                "division. Convert to float64 before multiplying."
             )
+        order = np.argsort(original, axis=None, kind="stable")
+        levels, new = original.ravel()[order].astype(int), result.ravel()[order].astype(int)
+        drops = np.flatnonzero(np.diff(new) < 0)
+        if drops.size:  # a brighter input came out darker: the signature of uint8 wrap-around
+            k = drops[0]
+            raise Wrong(
+                f"your result reorders the levels: level {levels[k]} became {new[k]} but the brighter level "
+                f"{levels[k + 1]} became {new[k + 1]}. A straight line never does that; a product computed in "
+                "uint8 does, because it wraps around at 256 (lesson 01's 200 + 100). Convert to float64 before multiplying."
+            )
+        if int(result.min()) != 0:
+            raise Wrong(f"your darkest pixel (level {int(original.min())}) became {int(result.min())}, not 0: "
+                        "the line must start at the image's own darkest level.")
+        if int(result.max()) != 255:
+            raise Wrong(f"your brightest pixel (level {int(original.max())}) became {int(result.max())}, not 255: "
+                        "the line must end at 255.")
         truncated = ((original.astype(np.float64) - original.min()) * 255 / (int(original.max()) - int(original.min())))
         if np.array_equal(result, truncated.astype(np.uint8)) and not np.array_equal(result, expected):
             raise Wrong(
-                "your values are truncated, not rounded (102.9 became 102): .astype(np.uint8) and "
-                "skimage's rescale_intensity cut off the fraction. Apply np.round before converting."
+                "your values are truncated, not rounded (102.9 became 102): .astype(np.uint8) cuts off "
+                "the fraction. Apply np.round before converting."
             )
     expect_array(result, expected, "stretch(image)", dtype=np.uint8)
     if not np.array_equal(image, original):
@@ -168,12 +123,18 @@ def _test_stretch(function):
     expect_array(call(function, second), _reference_stretch(second), "stretch(image) on levels 3..250", dtype=np.uint8)
 
 
-q3 = Exercise(
-    "Exercise 3 · Contrast stretch",
+def _stretch_with_rescale_intensity(image):
+    from skimage import exposure
+
+    return np.round(exposure.rescale_intensity(image.astype(np.float64), out_range=(0, 255))).astype(np.uint8)
+
+
+q2 = Exercise(
+    "Exercise 2 · A linear contrast stretch",
     test=_test_stretch,
     hint="""\
-        low, high = image.min(), image.max(); the stretched value is (v - low) * 255 / (high - low).
-        Do it in float64 (image.astype(np.float64)), then np.round and .astype(np.uint8).""",
+        Which level must become 0, and which 255? A straight line through those two points gives every
+        level in between. Then think about dtypes: in which type can you multiply by 255 without wrap-around?""",
     solution="""\
         def stretch(image):
             low, high = float(image.min()), float(image.max())
@@ -184,6 +145,140 @@ q3 = Exercise(
         lambda image: ((image - image.min()) * np.uint8(255)) // (image.max() - image.min()),  # uint8 wrap
         lambda image: (image.astype(np.float64) - image.min()) * 255 / (image.max() - image.min()),  # float
         lambda image: (image.astype(np.float64) * 255 / image.max()).astype(np.uint8),  # ignores the minimum
+        lambda image: (image * 255 / image.max()).astype(np.uint8),  # uint8 product wraps, minimum ignored
         lambda image: ((image.astype(np.float64) - image.min()) * 255 / (image.max() - image.min())).astype(np.uint8),
+        _stretch_with_rescale_intensity,  # the rule the prompt states
     ),
+    level=2,
+    kinds=("code",),
+)
+
+
+# ---- q3 · concept: which operation keeps the hues ------------------------------------------
+
+q3 = Exercise(
+    "Exercise 3 · Which keeps the hues?",
+    test=choice_test("c", {
+        "a": "each channel gets its own straight line, with its own offset and slope, so one pixel's R, G "
+             "and B change by different amounts and their ratios move (the pitfall box's case).",
+        "b": "one table, but not one factor: an equalization table is not a straight line through 0, so it "
+             "multiplies some levels by more than others. A pixel's R, G and B sit at different levels, get "
+             "different factors, and their ratios move.",
+        "c": "right.",
+        "d": "nothing about V keeps the hues: the ratios between R, G and B do, and any number shared by all "
+             "three channels of a pixel keeps them. V was chosen only so that no channel passes 255.",
+    }),
+    hint="""\
+        A hue is set by the ratios between one pixel's R, G and B. For each option, take one pixel,
+        say (150, 100, 50): are its three channels multiplied by the same number?""",
+    solution='answer = "c"',
+    reference="c",
+    wrong_answers=("a", "b", "d", 3),
+    level=2,
+    kinds=("concept",),
+    explanation="""\
+        equalize(M) / M is one number per pixel, shared by its R, G and B, so their ratios and the hue stay put,
+        whichever grey image the number came from. The catch is the clip: a saturated pixel such as (200, 40, 30)
+        has M = 90, and a factor of 1.5 would push R to 300. Scaling by equalize(V) / V avoids that, since V is
+        the brightest channel.""",
+)
+
+
+# ---- q4 · beyond: histogram matching ----------------------------------------------------------
+
+def _cdf_of(image):
+    counts = np.bincount(np.asarray(image).ravel(), minlength=256)
+    cumulative = np.cumsum(counts)
+    return cumulative / cumulative[-1]
+
+
+def _reference_match(image, reference):
+    lut = np.searchsorted(_cdf_of(reference), _cdf_of(image), side="left")  # first u with C_ref(u) >= C(v)
+    return np.minimum(lut, 255).astype(np.uint8)[image]
+
+
+def _match_cases() -> list[tuple[np.ndarray, np.ndarray]]:
+    # Case 1 has ties (C = 0.5 and 1 in both images), which decide between ">=" and ">".
+    # Case 2: 63 and 64 pixels, so their CDFs meet only at 0 and 1 and float rounding cannot matter.
+    tied = (np.array([[0, 0, 1, 1]], np.uint8), np.array([[5, 5, 9, 9]], np.uint8))
+    rng = np.random.default_rng(2)
+    dark = np.clip(rng.normal(60, 15, (7, 9)), 0, 255).astype(np.uint8)
+    bright = np.clip(rng.normal(180, 30, (8, 8)), 0, 255).astype(np.uint8)
+    return [tied, (dark, bright), (bright, dark)]
+
+
+def _test_match(function):
+    expect_source_avoids(function, names=("match_histograms",),
+                         why="Build the lookup table from the two CDFs yourself.")
+    for image, reference in _match_cases():
+        given = (image.copy(), reference.copy())
+        result = call(function, *given)
+        expected = _reference_match(image, reference)
+        if isinstance(result, np.ndarray):
+            if result.shape == (256,) and result.shape != image.shape:
+                raise Wrong("that looks like the lookup table (256 entries); apply it to the image: lut[image].")
+            if result.shape == image.shape and not np.array_equal(result, expected):
+                from helpers.histogram import equalize
+
+                if image.ndim == 2 and np.array_equal(result, equalize(image)):
+                    raise Wrong("that is plain equalization of `image`: use the CDF of `reference` to pick the new levels.")
+                if image.shape == (1, 4) and np.array_equal(result, np.array([[9, 9, 255, 255]])):
+                    raise Wrong("on ties you pick a level too high: take the smallest u with C_ref(u) >= C(v), "
+                                "not > (np.searchsorted(..., side='left')).")
+                foreign = sorted(set(np.unique(result).tolist()) - set(np.unique(reference).tolist()))
+                if foreign:
+                    raise Wrong(f"every new level should be one that `reference` uses (a level u where its CDF "
+                                f"steps up); yours include {foreign[:5]}. Search the reference's CDF for each C(v), "
+                                "not the other way round.")
+        expect_array(result, expected, f"match_histogram(image, reference) on a {image.shape[0]} × {image.shape[1]} image",
+                     dtype=np.uint8)
+        if not (np.array_equal(given[0], image) and np.array_equal(given[1], reference)):
+            raise Wrong("your function changed one of its input images; return a new array instead.")
+
+
+def _match_strictly_greater(image, reference):
+    lut = np.searchsorted(_cdf_of(reference), _cdf_of(image), side="right")
+    return np.minimum(lut, 255).astype(np.uint8)[image]
+
+
+def _match_returns_table(image, reference):
+    return np.minimum(np.searchsorted(_cdf_of(reference), _cdf_of(image)), 255).astype(np.uint8)
+
+
+def _match_swapped(image, reference):
+    lut = np.searchsorted(_cdf_of(image), _cdf_of(reference))
+    return np.minimum(lut, 255).astype(np.uint8)[image]
+
+
+def _match_with_skimage(image, reference):
+    from skimage.exposure import match_histograms
+
+    return np.round(match_histograms(image, reference)).astype(np.uint8)
+
+
+def _match_equalizes(image, reference):
+    from helpers.histogram import equalize
+
+    return equalize(image)
+
+
+q4 = Exercise(
+    "Exercise 4 · Histogram matching",
+    test=_test_match,
+    hint="""\
+        Build a 256-entry lookup table, as for equalization, but from two CDFs: cdf(histogram(...)) gives
+        each one. For one level v, what do you look for, and in which array? When C_ref(u) equals C(v)
+        exactly, should u be that level or the next one? A CDF never decreases: is there a NumPy function
+        that searches a sorted array for many values at once?""",
+    solution="""\
+        def match_histogram(image, reference):
+            c = cdf(histogram(image))
+            c_ref = cdf(histogram(reference))
+            lut = np.searchsorted(c_ref, c).astype(np.uint8)  # first u with c_ref[u] >= c[v]
+            return lut[image]""",
+    reference=_reference_match,
+    wrong_answers=(_match_strictly_greater, _match_returns_table, _match_swapped, _match_equalizes,
+                   _match_with_skimage),
+    level=3,
+    kinds=("code", "beyond"),
 )
