@@ -5,219 +5,329 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.convolution import correlate2d
-from helpers.exercises.core import Exercise, Wrong, call, expect_array, expect_number
+from helpers.exercises.core import (
+    Exercise,
+    Wrong,
+    call,
+    choice_test,
+    expect_array,
+    expect_source_avoids,
+)
 
-# ---- q1: one output pixel by hand -------------------------------------------------------
+# ---- q1: predict one output pixel at the border, with zero padding --------------------------
 
-#: The window of the image under the kernel, and the kernel, of exercise 1.
-WINDOW = np.array([[2, 0, 1], [4, 3, 0], [1, 5, 2]])
-KERNEL = np.array([[1, 0, -1], [2, 0, -2], [0, 1, 0]])
+#: The image and the kernel of exercise 1.
+IMAGE = np.array([[4, 1, 0, 2],
+                  [3, 5, 2, 1],
+                  [0, 2, 6, 3],
+                  [1, 0, 2, 4]])
+KERNEL = np.array([[1, 0, 2],
+                   [0, -1, 3],
+                   [2, 1, -2]])
 
 
-def _test_one_pixel(answer):
-    expected = float(np.sum(WINDOW * KERNEL))
-    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
-        if answer == np.sum(WINDOW * KERNEL[::-1, ::-1]):
-            raise Wrong(
-                f"{answer} is the convolution: you paired the window with the kernel turned by 180 degrees. "
-                "Cross-correlation pairs window[u, v] with kernel[u, v], the same position."
-            )
-        if answer == WINDOW.sum():
-            raise Wrong(f"{answer} is the sum of the window alone; multiply each pixel by its weight first.")
-        if answer == np.sum(WINDOW * np.abs(KERNEL)):
-            raise Wrong(f"{answer} ignores the minus signs: the weights -1 and -2 subtract their pixels.")
-    expect_number(answer, expected, "the output pixel")
+def _q1_value(kernel=KERNEL, **kwargs) -> float:
+    return float(correlate2d(IMAGE, kernel, **kwargs)[0, 0])
+
+
+def _test_q1(answer):
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
+        raise Wrong(f"write the value as a number such as 7 (or a sum of products such as 4*1 + 2*3); got {answer!r}")
+    if answer == _q1_value(padding="valid"):
+        raise Wrong(
+            f"{answer:g} is the top-left pixel without padding: the whole kernel on the window "
+            "image[0:3, 0:3]. With padding=\"same\" the kernel's centre sits on image[0, 0], so its top "
+            "row and left column lie on the zeros of the padding."
+        )
+    if answer == _q1_value(KERNEL[::-1, ::-1]):
+        raise Wrong(
+            f"{answer:g} is the convolution: you paired the pixels with the kernel turned by 180 degrees. "
+            "Cross-correlation multiplies each pixel by the weight at the same place in the window."
+        )
+    if answer == float(np.sum(IMAGE[:2, :2] * KERNEL[:2, :2])):
+        raise Wrong(
+            f"{answer:g} pairs the four real pixels 4, 1, 3, 5 with the kernel's top-left 2 x 2 weights. "
+            "With the kernel's centre on image[0, 0], its top row and left column lie on the zeros, so "
+            "these four pixels meet the weights of its other corner."
+        )
+    if answer == _q1_value(np.abs(KERNEL)):
+        raise Wrong(f"{answer:g} ignores the minus signs: the weights -1 and -2 subtract their pixels.")
+    if not np.isclose(float(answer), _q1_value()):
+        raise Wrong(
+            f"{answer:g} is not out[0, 0]. Draw the image with a border of zeros, put the kernel's centre "
+            "on image[0, 0], and keep only the products of weights that lie on real pixels."
+        )
 
 
 q1 = Exercise(
-    "Exercise 1 · One output pixel by hand",
-    test=_test_one_pixel,
+    "Exercise 1 · One pixel at the border",
+    test=_test_q1,
     hint="""\
-        Multiply the two 3 x 3 grids position by position (top-left with top-left, ...),
-        which gives nine products, then add the nine products. Four weights are 0,
-        so four products vanish and five remain; mind the minus signs.""",
+        Put the kernel's centre on image[0, 0] and surround the image with zeros. Which
+        of the nine weights lie on real pixels, and which on zeros? Only those on real
+        pixels contribute: multiply each by the pixel under it and add the products.""",
     solution="""\
-        answer = 2*1 + 0*0 + 1*(-1) + 4*2 + 3*0 + 0*(-2) + 1*0 + 5*1 + 2*0   # = 2 - 1 + 8 + 5 = 14""",
-    reference=14,
-    wrong_answers=(int(np.sum(WINDOW * KERNEL[::-1, ::-1])), int(WINDOW.sum()), int(np.sum(WINDOW * np.abs(KERNEL))), 13),
+        answer = (-1)*4 + 3*1 + 1*3 + (-2)*5   # the bottom-right 2 x 2 weights on image[0:2, 0:2]: -8""",
+    reference=-8,
+    wrong_answers=(-5, 1, -1, 20, 4),
+    level=1,
+    kinds=("predict",),
 )
 
 
-# ---- q2: the loops ----------------------------------------------------------------------
+# ---- q2: predict what a kernel does from its weights ------------------------------------------
 
-def _reference_correlate_valid(image, kernel):
-    kh, kw = kernel.shape
-    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
-    for i in range(out.shape[0]):
-        for j in range(out.shape[1]):
-            out[i, j] = np.sum(image[i : i + kh, j : j + kw] * kernel)
-    return out
+#: The kernel of exercise 2.
+MYSTERY = np.array([[-1, -1, -1],
+                    [-1, 8, -1],
+                    [-1, -1, -1]])
 
-
-def _check_one_case(function, image, kernel, what):
-    result = call(function, image.copy(), kernel.copy())
-    expected = _reference_correlate_valid(image.astype(float), kernel)
-    kh, kw = kernel.shape
-    if isinstance(result, np.ndarray) and result.shape == expected.shape:
-        if np.allclose(result, _reference_correlate_valid(image.astype(float), kernel[::-1, ::-1])):
-            raise Wrong("your function flips the kernel: that is convolution. Use kernel[u, v] with image[i + u, j + v].")
-        if result.dtype == np.uint8:
-            raise Wrong(
-                f"on a uint8 image your output has dtype uint8, so negative sums wrap around (-1 becomes 255). "
-                "Create the output with np.zeros(shape) (float), not np.zeros_like(image)."
-            )
-    if isinstance(result, np.ndarray) and result.ndim == 2 and result.shape != expected.shape and kh != kw:
-        turned = call(function, image.copy(), kernel.T.copy())  # a square-kernel bug uses shape[0] for both sides
-        square = [(image.shape[0] - k + 1, image.shape[1] - k + 1) for k in (kh, kw)]
-        if result.shape == square[0] and getattr(turned, "shape", None) == square[1]:
-            raise Wrong(
-                f"expected shape {expected.shape}, got {result.shape}: your code assumes a square kernel "
-                "(it uses kernel.shape[0] for both sides). Use kh, kw = kernel.shape."
-            )
-    if isinstance(result, np.ndarray) and result.ndim == 2:
-        rows_short = result.shape[0] == expected.shape[0] - 1
-        cols_short = result.shape[1] == expected.shape[1] - 1
-        if rows_short or cols_short:
-            missing = " and ".join(w for w, short in (("row", rows_short), ("column", cols_short)) if short)
-            raise Wrong(
-                f"expected shape {expected.shape}, got {result.shape}: your loops skip the last {missing}. "
-                "An n-long input and a k-long kernel give n - k + 1 positions: range(n - k + 1)."
-            )
-    expect_array(result, expected, what)
-
-
-def _test_correlate_valid(function):
-    rng = np.random.default_rng(3)
-    image = rng.integers(0, 10, size=(6, 7)).astype(float)
-    kernel = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.0]])  # 3 x 2: not square, not symmetric
-    _check_one_case(function, image, kernel, "my_correlate_valid(image, kernel) on a 6 x 7 image with a 3 x 2 kernel")
-    photo = rng.integers(0, 256, size=(5, 5)).astype(np.uint8)  # like a real photo
-    edge = np.array([[1.0, 0.0, -1.0]] * 3)
-    _check_one_case(function, photo, edge, "my_correlate_valid(image, kernel) on a 5 x 5 uint8 image with a 3 x 3 kernel")
-
-
-def _square_kernel_bug(image, kernel):
-    k = kernel.shape[0]  # BUG: assumes kh == kw
-    out = np.zeros((image.shape[0] - k + 1, image.shape[1] - k + 1))
-    for i in range(out.shape[0]):
-        for j in range(out.shape[1]):
-            out[i, j] = np.sum(image[i : i + k, j : j + k][: kernel.shape[0], : kernel.shape[1]] * kernel)
-    return out
-
-
-def _zeros_like_bug(image, kernel):
-    kh, kw = kernel.shape
-    out = np.zeros_like(image)[: image.shape[0] - kh + 1, : image.shape[1] - kw + 1]  # BUG: the image's dtype
-    for i in range(out.shape[0]):
-        for j in range(out.shape[1]):
-            out[i, j] = np.sum(image[i : i + kh, j : j + kw].astype(int) * kernel.astype(int))
-    return out
-
+_Q2_EXPLANATIONS = {
+    "a": (
+        "a blur averages: all its weights are positive and sum to 1. This kernel has eight negative "
+        "weights, and they sum to 0 with the centre, so flat regions come out 0, not their own gray."
+    ),
+    "b": (
+        "sharpening keeps the brightness of flat regions, so its weights sum to 1 (sharpen = identity "
+        "plus a difference). These sum to 0: flat regions become 0. Adding the identity to this kernel "
+        "would make it a sharpener."
+    ),
+    "c": "right.",
+    "d": (
+        "sobel_x responds to left-to-right changes because its left and right columns have opposite "
+        "signs. Here every neighbour has the same weight, -1: the kernel looks the same turned by 90 "
+        "degrees, so it treats all directions alike."
+    ),
+}
 
 q2 = Exercise(
-    "Exercise 2 · Cross-correlation with loops",
-    test=_test_correlate_valid,
+    "Exercise 2 · What will this kernel do?",
+    test=choice_test("c", _Q2_EXPLANATIONS),
     hint="""\
-        The output has image.shape[0] - kh + 1 rows and image.shape[1] - kw + 1 columns.
-        For each (i, j), take the window image[i:i + kh, j:j + kw], multiply it by the
-        kernel and sum. Use kh, kw = kernel.shape: the checker's kernel is not square.""",
+        Two questions settle it. What is the sum of the weights, so what comes out on a
+        region where every pixel has the same value? And does the kernel prefer one
+        direction (compare its rows with its columns)?""",
     solution="""\
-        def my_correlate_valid(image, kernel):
-            kh, kw = kernel.shape
-            out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
-            for i in range(out.shape[0]):
-                for j in range(out.shape[1]):
-                    out[i, j] = np.sum(image[i:i + kh, j:j + kw] * kernel)
-            return out""",
-    reference=_reference_correlate_valid,
-    wrong_answers=(
-        lambda image, kernel: _reference_correlate_valid(image, kernel[::-1, ::-1]),  # convolution
-        lambda image, kernel: _reference_correlate_valid(image, kernel)[:-1, :-1],  # skips last row and column
-        lambda image, kernel: _reference_correlate_valid(image.T, kernel.T),  # rows and columns swapped
-        _square_kernel_bug,
-        _zeros_like_bug,
-    ),
+        answer = "c"   # sum 0: flat regions give 0; centre against all 8 neighbours: edges in every direction""",
+    reference="c",
+    wrong_answers=("a", "b", "d", 3),
+    explanation="""\
+        The weights sum to 0, so every flat region gives 0; the centre is compared with all eight
+        neighbours alike, so a change of brightness in any direction gives a response, positive on
+        the bright side of an edge and negative on the dark side. It is the Laplacian of "Going
+        further" with the sign turned round and the diagonals included.""",
+    level=2,
+    kinds=("predict", "concept"),
 )
 
 
-# ---- q3: a kernel that moves the image --------------------------------------------------
+# ---- q3: a kernel that moves the image ---------------------------------------------------------
 
-def _test_shift_right(kernel):
-    kernel = np.asarray(kernel, dtype=float) if isinstance(kernel, (list, tuple)) else kernel
+_Q3_IMAGE = np.arange(1.0, 43.0).reshape(6, 7)
+
+
+def _shifted(image: np.ndarray, down: int, right: int) -> np.ndarray:
+    """``out[i, j] = image[i - down, j - right]``, zeros where that falls outside."""
+    out = np.zeros_like(image)
+    h, w = image.shape
+    rows_to = slice(max(down, 0), h + min(down, 0))
+    rows_from = slice(max(-down, 0), h - max(down, 0))
+    cols_to = slice(max(right, 0), w + min(right, 0))
+    cols_from = slice(max(-right, 0), w - max(right, 0))
+    out[rows_to, cols_to] = image[rows_from, cols_from]
+    return out
+
+
+def _describe_shift(down: int, right: int) -> str:
+    parts = []
+    if right:
+        parts.append(f"{abs(right)} pixel{'s' if abs(right) > 1 else ''} to the {'right' if right > 0 else 'left'}")
+    if down:
+        parts.append(f"{abs(down)} pixel{'s' if abs(down) > 1 else ''} {'down' if down > 0 else 'up'}")
+    return " and ".join(parts) if parts else "nowhere (the image stays where it is)"
+
+
+def _test_q3(kernel):
+    if isinstance(kernel, (list, tuple)):
+        kernel = np.asarray(kernel, dtype=float)
     if not isinstance(kernel, np.ndarray):
-        raise Wrong(f"expected a 3 x 3 NumPy array, got {type(kernel).__name__}")
-    if kernel.shape != (3, 3):
-        raise Wrong(f"expected a 3 x 3 kernel, got shape {kernel.shape}")
-    image = np.arange(1.0, 26.0).reshape(5, 5)
-    expected = np.zeros_like(image)
-    expected[:, 1:] = image[:, :-1]  # out[i, j] = image[i, j - 1]
-    result = correlate2d(image, kernel)
-    if np.allclose(result[:, :-1], image[:, 1:]):
-        raise Wrong(
-            "this kernel moves the image LEFT: output[i, j] reads image[i, j + 1]. "
-            "In cross-correlation, weight kernel[u, v] multiplies image[i + u - 1, j + v - 1]."
-        )
-    if np.allclose(result, image):
-        raise Wrong("this kernel leaves the image where it is (it is the identity kernel).")
-    expect_array(result, expected, "correlate2d(image, kernel) on a 5 x 5 test image")
+        raise Wrong(f"expected a NumPy array, got {type(kernel).__name__}")
+    if kernel.ndim != 2:
+        raise Wrong(f"expected a 2-D kernel (rows, columns), got shape {kernel.shape}")
+    try:
+        result = correlate2d(_Q3_IMAGE, kernel)
+    except (TypeError, ValueError) as exc:
+        raise Wrong(f"correlate2d refused this kernel: {exc}") from None
+    expected = _shifted(_Q3_IMAGE, 0, 2)
+    if np.allclose(result, expected):
+        return
+    for down in range(-3, 4):
+        for right in range(-3, 4):
+            if np.allclose(result, _shifted(_Q3_IMAGE, down, right)):
+                extra = ""
+                if right == -2 and down == 0:
+                    extra = " That is the convolution answer, mirrored: in cross-correlation a weight left of the centre reads the pixel left of it."
+                elif right == 1 and down == 0:
+                    extra = " The 1 must sit two columns left of the kernel's centre, so the kernel needs at least 5 columns."
+                raise Wrong(f"your kernel moves the image {_describe_shift(down, right)}, not 2 pixels to the right.{extra}")
+    expect_array(result, expected, f"correlate2d(image, shift_kernel) on a {_Q3_IMAGE.shape[0]} x {_Q3_IMAGE.shape[1]} test image")
 
+
+_Q3_REFERENCE = np.zeros((5, 5))
+_Q3_REFERENCE[2, 0] = 1
 
 q3 = Exercise(
-    "Exercise 3 · A kernel that moves the image one pixel right",
-    test=_test_shift_right,
+    "Exercise 3 · A kernel that moves the image",
+    test=_test_q3,
     hint="""\
-        You want output[i, j] = image[i, j - 1]. With padding="same", weight shift_right[u, v]
-        multiplies image[i + u - 1, j + v - 1]. Which (u, v) gives column j - 1 in row i?
-        Put a 1 there and zeros everywhere else.""",
+        You want out[i, j] = image[i, j - 2]: each output pixel copies the pixel two columns
+        to its left. With padding="same" and an odd kernel, the kernel's centre sits on
+        image[i, j]. Which weight lies on image[i, j - 2]? How wide must the kernel be for
+        such a weight to exist? And what must the other weights be, so that no other
+        pixel leaks into the output?""",
     solution="""\
-        shift_right = np.array([[0, 0, 0],
-                                [1, 0, 0],
-                                [0, 0, 0]])   # u = 1, v = 0 reads image[i, j - 1]""",
-    reference=np.array([[0, 0, 0], [1, 0, 0], [0, 0, 0]]),
+        shift_kernel = np.zeros((5, 5))
+        shift_kernel[2, 0] = 1   # centre row, two columns left of the centre (2, 2): reads image[i, j - 2]""",
+    reference=_Q3_REFERENCE,
     wrong_answers=(
-        np.array([[0, 0, 0], [0, 0, 1], [0, 0, 0]]),  # the convolution answer: moves left
+        np.pad([[0.0, 0, 0, 0, 1]], ((2, 2), (0, 0))),  # the convolution answer: moves left
+        np.array([[0, 0, 0], [1, 0, 0], [0, 0, 0]]),  # moves right by one pixel only
         np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]]),  # identity
-        np.array([[0, 1, 0], [0, 0, 0], [0, 0, 0]]),  # moves down
+        np.pad([[1.0, 0, 0, 0, 0]], ((0, 4), (0, 0))),  # also moves down by two
+        np.zeros(5),  # not 2-D
     ),
+    level=2,
+    kinds=("code",),
 )
 
 
-# ---- q4: from float results to a displayable uint8 image -----------------------------------
+# ---- q4: a separable filter --------------------------------------------------------------------------
 
-def _reference_to_uint8(result):
-    return np.clip(np.round(result), 0, 255).astype(np.uint8)
+def _reference_blur_separable(image, weights):
+    weights = np.asarray(weights, dtype=float)
+    rows = correlate2d(image, weights.reshape(1, -1))   # along each row
+    return correlate2d(rows, weights.reshape(-1, 1))    # then along each column
 
 
-def _test_to_uint8(function):
-    values = np.array([[-37.0, 0.0, 12.4, 12.6], [254.7, 255.0, 300.0, 128.3]])  # no .5 ties: any rounding rule
-    got = call(function, values.copy())
-    expected = _reference_to_uint8(values)
-    if isinstance(got, np.ndarray) and got.shape == values.shape and got.dtype == np.uint8:
-        if got[0, 0] == 219 or got[1, 2] == 44:
+class _KernelSpy:
+    """Stands in for ``correlate2d`` while the learner's function runs; records the kernel shapes used."""
+
+    def __init__(self, real):
+        self.real = real
+        self.shapes = []
+
+    def __call__(self, image, kernel, *args, **kwargs):
+        self.shapes.append(np.shape(kernel))
+        return self.real(image, kernel, *args, **kwargs)
+
+
+_Q4_CASES = (
+    ("the binomial weights [1, 4, 6, 4, 1] / 16", np.array([1.0, 4, 6, 4, 1]) / 16),
+    ("the asymmetric weights [3, 1, -2, 0.5]", np.array([3.0, 1, -2, 0.5])),
+)
+
+
+def _test_q4(function):
+    import helpers.convolution as convolution_module
+
+    expect_source_avoids(function, names=("outer",), why="Build no k x k kernel: two 1-D passes do the job.")
+    image = np.random.default_rng(4).integers(0, 256, size=(7, 9)).astype(float)
+    spy = _KernelSpy(correlate2d)
+    # the spy replaces correlate2d under every global name of the learner's (an import renamed
+    # with `as` too) and in helpers.convolution, for calls through the module
+    names = getattr(function, "__globals__", {})
+    aliases = [name for name, value in list(names.items()) if value is correlate2d]
+    for what, weights in _Q4_CASES:
+        expected = correlate2d(image, np.outer(weights, weights))
+        spy.shapes.clear()
+        for name in aliases:
+            names[name] = spy
+        convolution_module.correlate2d = spy  # also catches helpers.convolution.correlate2d(...)
+        try:
+            got = call(function, image.copy(), weights.copy())
+        finally:
+            for name in aliases:
+                names[name] = correlate2d
+            convolution_module.correlate2d = correlate2d
+        k = weights.size
+        if (k, k) in spy.shapes:
             raise Wrong(
-                "-37 became 219 or 300 became 44: the values wrapped around. "
-                "Clip to 0..255 before converting to uint8."
+                f"your function correlates with a {k} x {k} kernel: that is the slow way, k * k = {k * k} "
+                f"multiplications per pixel. Use two passes, a 1 x {k} kernel and a {k} x 1 kernel."
             )
-        if got[1, 0] == 254:
-            raise Wrong("254.7 became 254: astype(np.uint8) cuts the fraction off. Round first with np.round.")
-    expect_array(got, expected, "to_uint8(values)", dtype=np.uint8)
+        if isinstance(got, np.ndarray) and got.shape == expected.shape and not np.allclose(got, expected):
+            row = weights.reshape(1, -1)
+            if np.allclose(got, correlate2d(correlate2d(image, row), row)):
+                raise Wrong(
+                    "both passes run along the rows (two 1 x k kernels), so the columns are never blurred. "
+                    "The second pass needs the weights as a column, a k x 1 kernel."
+                )
+            if np.allclose(got, correlate2d(image, np.outer(weights[::-1], weights[::-1]))):
+                raise Wrong(
+                    "the result is mirrored: you reversed the weights (that is convolution). "
+                    "Cross-correlation uses them in the order given."
+                )
+        expect_array(got, expected, f"blur_separable(image, weights) with {what}, on a 7 x 9 image")
+
+
+def _outer_2d(image, weights):
+    return correlate2d(image, np.outer(weights, weights))
+
+
+def _big_kernel_by_product(image, weights):
+    weights = np.asarray(weights, dtype=float)
+    return correlate2d(image, weights[:, None] * weights[None, :])
+
+
+_renamed_correlate2d = correlate2d  # like `from helpers.convolution import correlate2d as c`
+
+
+def _big_kernel_renamed(image, weights):
+    weights = np.asarray(weights, dtype=float)
+    return _renamed_correlate2d(image, weights[:, None] * weights[None, :])
+
+
+def _big_kernel_through_module(image, weights):
+    import helpers.convolution
+
+    weights = np.asarray(weights, dtype=float)
+    return helpers.convolution.correlate2d(image, weights[:, None] * weights[None, :])
+
+
+def _rows_twice(image, weights):
+    row = np.asarray(weights, dtype=float).reshape(1, -1)
+    return correlate2d(correlate2d(image, row), row)
+
+
+def _reversed_weights(image, weights):
+    return _reference_blur_separable(image, np.asarray(weights)[::-1])
+
+
+def _valid_padding(image, weights):
+    weights = np.asarray(weights, dtype=float)
+    rows = correlate2d(image, weights.reshape(1, -1), padding="valid")
+    return correlate2d(rows, weights.reshape(-1, 1), padding="valid")
+
+
+def _one_d_kernel(image, weights):
+    return correlate2d(correlate2d(image, weights), weights)  # correlate2d refuses a 1-D kernel
 
 
 q4 = Exercise(
-    "Exercise 4 · Float results back to uint8",
-    test=_test_to_uint8,
+    "Exercise 4 · A separable filter",
+    test=_test_q4,
     hint="""\
-        Three steps: round to the nearest whole number (np.round), clip into 0..255
-        (np.clip), then convert with .astype(np.uint8). Converting first wraps around.""",
+        correlate2d takes a kernel of any 2-D shape. Which shape holds k weights so that
+        it mixes pixels only within a row? Which one mixes only within a column? And what
+        should the second pass filter?""",
     solution="""\
-        def to_uint8(result):
-            return np.clip(np.round(result), 0, 255).astype(np.uint8)""",
-    reference=_reference_to_uint8,
-    wrong_answers=(
-        lambda result: result.astype(np.int64).astype(np.uint8),  # wraps around
-        lambda result: np.clip(result, 0, 255).astype(np.uint8),  # truncates instead of rounding
-        lambda result: np.clip(np.round(result), 0, 255),  # still float
-        lambda result: np.clip(result, 0, 255).round().astype(np.int64),  # int64, not uint8
-        lambda result: ((result - result.min()) / (result.max() - result.min()) * 255).astype(np.uint8),  # rescales
-    ),
+        def blur_separable(image, weights):
+            weights = np.asarray(weights, dtype=float)
+            rows = correlate2d(image, weights.reshape(1, -1))   # a 1 x k kernel: along each row
+            return correlate2d(rows, weights.reshape(-1, 1))    # a k x 1 kernel: along each column""",
+    reference=_reference_blur_separable,
+    wrong_answers=(_outer_2d, _big_kernel_by_product, _big_kernel_renamed, _big_kernel_through_module, _rows_twice,
+                   _reversed_weights, _valid_padding, _one_d_kernel),
+    level=3,
+    kinds=("code", "beyond"),
 )
