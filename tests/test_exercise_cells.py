@@ -144,3 +144,41 @@ def test_parse_keeps_the_check_arguments():
 def test_a_cell_that_only_demonstrates_check_is_no_exercise():
     assert parse_exercise_cell("ex.q1.check(x_train.shape[1] * x_train.shape[2])\n") is None
     assert parse_exercise_cell("x = 1\nprint(x)\n") is None
+
+
+# ---- the exercise standard of lessons 00-06 (STYLE.md "Exercises") -------------------------
+
+STANDARD_LESSONS = [name for name in LESSONS if name[:2] <= "06"]
+LEGEND = "Each exercise is marked ★ (uses one step the lesson showed, in a new situation), ★★ (combines steps, or asks why) or ★★★ (goes beyond the lesson)."
+
+
+@pytest.mark.parametrize("name", STANDARD_LESSONS)
+def test_exercises_meet_the_course_standard(name):
+    from helpers.exercises.core import LEVELS
+
+    module, cells = LESSONS[name]
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    sections = [c.source for c in nb.cells if c.cell_type == "markdown" and c.source.lstrip().startswith("## Exercises")]
+    assert len(sections) == 1 and LEGEND in sections[0], f"{name}: the '## Exercises' cell must open with the legend:\n{LEGEND}"
+    assert 3 <= len(cells) <= 4, f"{name}: {len(cells)} exercises; the standard is 3-4"
+    questions = [_question(module, exercise.number) for exercise, _, _ in cells]
+    levels = [q.level for q in questions]
+    assert all(level in LEVELS for level in levels), f"{name}: every exercise needs level=1, 2 or 3, got {levels}"
+    assert levels == sorted(levels), f"{name}: exercises go from easy to hard, got levels {levels}"
+    assert levels[-1] == 3, f"{name}: the last exercise is a ★★★ one that goes beyond the lesson"
+    kinds = [set(q.kinds) for q in questions]
+    for wanted in ("predict", "concept", "beyond"):
+        assert any(wanted in k for k in kinds), f"{name}: no exercise of kind {wanted!r} (kinds: {kinds})"
+    for (exercise, _, prompt), question in zip(cells, questions):
+        stars = LEVELS[question.level]
+        heading = re.search(rf"^\s*\*\*Exercise {exercise.number} · (★+) ([^*]+)\*\*", prompt or "", re.MULTILINE)
+        assert heading and heading.group(1) == stars, (
+            f"{name} exercise {exercise.number}: the prompt must start '**Exercise {exercise.number} · {stars} Title.**'"
+        )
+        assert not re.search(r"\((easy|medium|hard|stretch\w*)\)", prompt, re.IGNORECASE), (
+            f"{name} exercise {exercise.number}: difficulty is shown by the stars only (and 'stretch' is a technique in 02-03)"
+        )
+        if "concept" in question.kinds:
+            assert len(question.wrong_answers) >= 2 and question.explanation, (
+                f"{name} exercise {exercise.number}: a concept question explains every wrong choice and the right one"
+            )
