@@ -336,6 +336,11 @@ def show_receptive_fields(
     return fig
 
 
+# ---- lessons 01-02: pixel values, histograms ----------------------------------------------
+
+_CHANNEL_COLOURS = ("tab:red", "tab:green", "tab:blue")
+
+
 def show_pixel_values(
     image,
     *,
