@@ -67,8 +67,8 @@ q1 = Exercise(
     kinds=("predict",),
     explanation="""\
         0 - 50 leaves the range 0..255, and uint8 keeps the result modulo 256: 256 - 50 = 206.
-        The black mouth would turn light grey and the dark eyes almost white. Remove the # in the next
-        cell and run it to see it.""",
+        The black mouth (206) vanishes into the face (205) and the dark eyes (246) become its
+        brightest part. Remove the # signs in the next cell and run it to see it.""",
 )
 
 
@@ -144,10 +144,10 @@ q3 = Exercise(
     "Exercise 3 · Where is it red?",
     test=_test_q3,
     hint="""\
-        Take the three channels apart with rgb[..., 0], rgb[..., 1], rgb[..., 2] and compare:
-        the result of `>` is already a True/False array of shape (rows, columns). Before
-        adding two channels, ask: what range can the sum of two channels reach, and does
-        uint8 hold all of it?""",
+        The lesson took one channel of every pixel at once in "Each channel on its own".
+        A comparison between two arrays, such as `x > y`, already gives a True/False array
+        of their shape. Before adding two channels, ask: what range can their sum reach,
+        and does uint8 hold all of it?""",
     solution="""\
         def red_mask(rgb):
             red, green, blue = (rgb[..., k].astype(np.int16) for k in range(3))  # int16: no wrap-around
@@ -165,7 +165,7 @@ q3 = Exercise(
     explanation="""\
         On the astronaut the uint8 version more than doubles the count: for light pixels
         G + B passes 255 and wraps to a small number, so the white shuttle comes out "red".
-        Once it passes, look: plt.imshow(red_mask(astronaut)) shows the flag's stripes and the suit.""",
+        Remove the # signs in the next cell to see the mask: the flag's red stripes and the suit.""",
 )
 
 
