@@ -10,6 +10,42 @@ from helpers.exercises.core import Exercise, Wrong, call, choice_test, expect_eq
 TRAIN_SHAPE = (60000, 28, 28)
 
 
+# ---- warm-up · one pixel (the lesson's main path runs it, to show ❌, a hint and ✅) -------
+
+#: ``x_train[0, 7, 8]`` and ``x_train[0, 8, 7]``, as the lesson prints them in ``block``.
+PIXEL_ROW7_COL8, PIXEL_ROW8_COL7 = 238, 18
+
+
+def _test_warm_up(answer):
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, np.integer)):
+        raise Wrong(f"expected a whole number, the pixel's value, got {type(answer).__name__} {answer!r}")
+    if int(answer) == PIXEL_ROW8_COL7:
+        raise Wrong(f"{int(answer)} is the number at row 8, column 7: rows and columns are swapped. "
+                    "After the image number, the row comes first, then the column.")
+    if int(answer) != PIXEL_ROW7_COL8:
+        raise Wrong(f"{int(answer)} is not it. Index the first image at row 7, column 8, "
+                    "or find that place in the printout of block.")
+
+
+warm_up = Exercise(
+    "Warm-up · One pixel",
+    test=_test_warm_up,
+    hint="""\
+        Index x_train with three parts: the image, then the row, then the column.
+        In the printout of block, which starts at row 4 and column 4, row 7 is the
+        fourth line.""",
+    solution="""\
+        answer = x_train[0, 7, 8]""",
+    reference=PIXEL_ROW7_COL8,
+    wrong_answers=(PIXEL_ROW8_COL7, 0, "238"),
+    level=1,
+    kinds=("code",),
+    explanation="""\
+        x_train[0, 7, 8] is 238: image 0, row 7, column 8, the fourth line and fifth
+        number of block.""",
+)
+
+
 # ---- 1 · count the numbers in x_train ---------------------------------------------------
 
 def _test_q1(answer):
@@ -55,7 +91,8 @@ def _test_q2(answer):
         raise Wrong(f"answer with a shape: a tuple of whole numbers such as (5, 28, 28); got {answer!r}")
     got = tuple(int(n) for n in answer)
     if len(got) == 2 and got == (3, 10):
-        raise Wrong("the slice names only the first two axes; the third (28 columns) is kept whole, so it stays.")
+        raise Wrong("your shape has two numbers, and x_test has three axes. The index names only the first two; "
+                    "what happens to an axis you leave out?")
     if len(got) == 2:
         raise Wrong("`:3` is a slice, and a slice keeps its axis (only a single index such as x_test[0] removes one), "
                     "so the answer has three numbers.")
@@ -64,17 +101,18 @@ def _test_q2(answer):
     if len(got) == 3 and got[0] == 4:
         raise Wrong("`:3` means images 0, 1 and 2: a slice stops before its end.")
     if got != (3, 10, 28):
-        raise Wrong(f"{got} is not it. Take the axes one at a time: how many images does `:3` keep, how many rows "
-                    "does `10:20` keep, and what happens to the axis you did not index?")
+        raise Wrong(f"{got} is not it. Take the axes one at a time, with the three rules whose shapes the "
+                    "lesson printed: which rule applies to each part of the index, and to the axis it leaves out?")
 
 
 q2 = Exercise(
     "Exercise 2 · Predict a shape",
     test=_test_q2,
     hint="""\
-        Take the axes one by one. Axis 0 (images): `:3` starts at 0 and stops before 3.
-        Axis 1 (rows): `10:20` stops before 20. Axis 2 (columns) is not mentioned at all:
-        what does NumPy keep of an axis you don't index?""",
+        x_test has three axes: image, row, column. Before the block's numbers, the
+        lesson printed three shapes, one per rule: a number, a slice, an axis left out.
+        Decide which rule applies to each of the three axes here, then count what each
+        keeps (a slice stops before its end).""",
     solution="""\
         answer = (3, 10, 28)   # images 0-2, rows 10-19, all 28 columns""",
     reference=(3, 10, 28),
@@ -148,10 +186,13 @@ def _test_q4(function):
         if isinstance(got, np.ndarray) and got.ndim == 2:
             raise Wrong("your function returns the cropped image; return the four numbers "
                         "(top, bottom, left, right) that crop it instead.")
+        if isinstance(got, np.ndarray) and got.ndim == 1:  # np.array([top, bottom, left, right]) is fine
+            got = list(got)
         if not isinstance(got, (tuple, list)) or len(got) != 4 or not all(
             isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)) for n in got
         ):
-            raise Wrong(f"return four whole numbers (top, bottom, left, right); for {what} you returned {got!r}")
+            shown = [n.item() if isinstance(n, np.generic) else n for n in got] if isinstance(got, list) else got
+            raise Wrong(f"return four whole numbers (top, bottom, left, right); for {what} you returned {shown!r}")
         got = tuple(int(n) for n in got)
         top, bottom, left, right = (int(n) for n in _reference_q4(image))
         if got == (top, bottom - 1, left, right - 1):
@@ -171,10 +212,11 @@ q4 = Exercise(
     "Exercise 4 · The box around the ink",
     test=_test_q4,
     hint="""\
-        Ask one axis at a time: which rows hold at least one non-zero pixel, and which
-        are the first and the last of them? Then the same for columns. The array method
-        `.any(axis=...)` and the function `np.nonzero` are useful here. How far past
-        the last inky row must bottom be, for a slice to keep that row?""",
+        Go one axis at a time: which rows hold at least one non-zero pixel, and which
+        are the first and the last of them? Then the same for columns. A loop over the
+        rows works; so does one NumPy call that answers "any non-zero?" for every row
+        at once, followed by finding where the answers are True. Last: how far past the
+        last inky row must bottom be, for a slice to keep that row?""",
     solution="""\
         def ink_box(image):
             rows = np.nonzero(image.any(axis=1))[0]   # rows holding at least one non-zero pixel
@@ -182,6 +224,7 @@ q4 = Exercise(
             return rows[0], rows[-1] + 1, cols[0], cols[-1] + 1""",
     reference=_reference_q4,
     wrong_answers=(
+        lambda image: np.array(_reference_q4(image), dtype=float),  # four numbers, but not whole numbers
         lambda image: (lambda r, c: (r[0], r[-1], c[0], c[-1]))(
             np.nonzero(image.any(axis=1))[0], np.nonzero(image.any(axis=0))[0]),  # inclusive ends
         lambda image: (lambda r, c: (c[0], c[-1] + 1, r[0], r[-1] + 1))(
