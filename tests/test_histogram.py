@@ -196,12 +196,16 @@ def test_exercise_test_data_has_no_rounding_ties():
         c_ref = np.cumsum(np.bincount(reference.ravel(), minlength=256)) * image.size  # both over size * size
         shared = set(c.tolist()) & set(c_ref.tolist())
         assert shared <= {0, image.size * reference.size}
-    for image in (ex._STRETCH_IMAGE, ex._STRETCH_SECOND):
-        low, high = int(image.min()), int(image.max())
-        exact = (image.astype(np.float64) - low) * 255 / (high - low)
+    for image, percentiles in ((ex._STRETCH_IMAGE, ex._STRETCH_PERCENTILES), (ex._STRETCH_SECOND, (0, 100))):
+        for method in ("linear", "nearest", "lower", "higher", "inverted_cdf"):  # every usual way agrees
+            np.testing.assert_array_equal(np.percentile(image, percentiles, method=method), np.percentile(image, percentiles))
+        low, high = np.percentile(image, percentiles)
+        exact = np.clip((image.astype(np.float64) - low) * 255 / (high - low), 0, 255)
         assert np.abs(exact - np.floor(exact) - 0.5).min() > 1e-3
-    first = (ex._STRETCH_IMAGE.astype(np.float64) - 100) * 255 / 57
-    assert not np.array_equal(np.floor(first), np.round(first))  # so truncating is caught
+    low, high = np.percentile(ex._STRETCH_IMAGE, ex._STRETCH_PERCENTILES)
+    exact = (ex._STRETCH_IMAGE.astype(np.float64) - low) * 255 / (high - low)
+    assert not np.array_equal(np.floor(exact), np.round(exact))  # so truncating is caught
+    assert ((ex._STRETCH_IMAGE < low).sum(), (ex._STRETCH_IMAGE > high).sum()) == (6, 6)  # outliers to clip
 
 
 def test_equalize_color_luminance_equalizes_luminance_where_nothing_clips():

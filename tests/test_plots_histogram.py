@@ -179,6 +179,9 @@ def test_show_images_and_histograms_sharey_gives_one_count_axis():
     unshared = plots.show_images_and_histograms([tall, spread])
     unshared.canvas.draw()
     assert [ax for ax in unshared.axes if steps(ax)][1].get_ylim()[1] < 400
+    tall_second = plots.show_images_and_histograms([spread, tall], sharey=True)  # the tallest bar need not come first
+    tall_second.canvas.draw()
+    assert all(ax.get_ylim()[1] >= 400 for ax in tall_second.axes if steps(ax))
 
 
 @pytest.mark.parametrize(

@@ -65,17 +65,28 @@ q1 = Exercise(
 )
 
 
-# ---- q2 · code: a linear contrast stretch, rounded, without uint8 wrap-around ---------------
+# ---- q2 · code: a linear stretch between two percentiles, clipped and rounded ----------------
 
-def _reference_stretch(image):
-    low, high = int(image.min()), int(image.max())
-    return np.round((image.astype(np.float64) - low) * 255 / (high - low)).astype(np.uint8)
+def _reference_stretch(image, low_pct, high_pct):
+    low, high = np.percentile(image, [low_pct, high_pct])
+    out = (image.astype(np.float64) - low) * 255 / (high - low)
+    return np.round(np.clip(out, 0, 255)).astype(np.uint8)
 
 
-# Levels 100..157 (span 57) and 3..250 (span 247): no (v - low) * 255 / span is a tie at .5,
-# so every correct formula rounds the same way, and truncating differs from rounding.
-_STRETCH_IMAGE = np.array([[100, 111, 123], [131, 140, 157], [100, 129, 157]], dtype=np.uint8)
-_STRETCH_SECOND = np.array([[3, 4], [5, 250]], dtype=np.uint8)
+def _outlier_image() -> np.ndarray:
+    # 121 pixels: six dark outliers 0..5, six bright ones 250..255, the rest 100..157. The 5th and
+    # 95th percentiles fall exactly on sorted pixels 6 and 114 (100 and 157), so every way of
+    # computing a percentile that a learner might pick gives the same two levels; span 57 gives
+    # no rounding ties at .5, so truncating differs from rounding.
+    rng = np.random.default_rng(5)
+    middle = rng.integers(101, 157, 107)
+    levels = np.concatenate([np.arange(6), [100], middle, [157], np.arange(250, 256)])
+    return rng.permutation(levels).reshape(11, 11).astype(np.uint8)
+
+
+_STRETCH_IMAGE = _outlier_image()
+_STRETCH_PERCENTILES = (5, 95)
+_STRETCH_SECOND = np.array([[3, 4], [5, 250]], dtype=np.uint8)  # with percentiles 0 and 100: min and max
 
 
 def _test_stretch(function):
@@ -83,72 +94,89 @@ def _test_stretch(function):
                          why="Write the straight line yourself: (v - low) * 255 / (high - low).")
     image = _STRETCH_IMAGE.copy()
     original = image.copy()
-    result = call(function, image)
-    expected = _reference_stretch(original)
+    low_pct, high_pct = _STRETCH_PERCENTILES
+    result = call(function, image, low_pct, high_pct)
+    expected = _reference_stretch(original, low_pct, high_pct)
     if isinstance(result, np.ndarray) and result.shape == image.shape:
         if result.dtype != np.uint8:
             raise Wrong(f"return a uint8 image, got dtype {result.dtype}")
-        if np.unique(result).size == 1:
+        if np.array_equal(result, original):
+            raise Wrong("your result is the image unchanged. This image has pixels at 0 and at 255, so a line "
+                        "from its darkest to its brightest level changes nothing: that is why this stretch "
+                        "goes from the level at `low_pct` to the level at `high_pct` (np.percentile).")
+        low, high = np.percentile(original, [low_pct, high_pct])
+        if int(result[original == original.max()][0]) == 0 and int(result[original == original.min()][0]) == 255:
+            raise Wrong("your result is upside down (the brightest pixel became 0): `low` must go to 0 and "
+                        "`high` to 255.")
+        below, above = original < low, original > high
+        if not (np.all(result[below] == 0) and np.all(result[above] == 255)):
+            k = np.flatnonzero((below & (result != 0)) | (above & (result != 255)))[0]
+            v, got = int(original.flat[k]), int(result.flat[k])
             raise Wrong(
-                f"your result is {int(result.flat[0])} everywhere: all levels came out the same. If you multiplied "
-                "the uint8 image by 255, every product wrapped around at 256 (lesson 01's 200 + 100) before the "
-                "division. Convert to float64 before multiplying."
+                f"level {v} lies {'below low' if v < low else 'above high'} = {low if v < low else high:g} and should "
+                f"become {0 if v < low else 255}, but became {got}. The line gives it a value "
+                f"{'below 0' if v < low else 'above 255'}, and .astype(np.uint8) wraps such a value around instead "
+                "of stopping at the end (lesson 01's 200 + 100). Clip to 0..255 before converting."
             )
-        order = np.argsort(original, axis=None, kind="stable")
-        levels, new = original.ravel()[order].astype(int), result.ravel()[order].astype(int)
-        drops = np.flatnonzero(np.diff(new) < 0)
-        if drops.size:  # a brighter input came out darker: the signature of uint8 wrap-around
-            k = drops[0]
-            raise Wrong(
-                f"your result reorders the levels: level {levels[k]} became {new[k]} but the brighter level "
-                f"{levels[k + 1]} became {new[k + 1]}. A straight line never does that; a product computed in "
-                "uint8 does, because it wraps around at 256 (lesson 01's 200 + 100). Convert to float64 before multiplying."
-            )
-        if int(result.min()) != 0:
-            raise Wrong(f"your darkest pixel (level {int(original.min())}) became {int(result.min())}, not 0: "
-                        "the line must start at the image's own darkest level.")
-        if int(result.max()) != 255:
-            raise Wrong(f"your brightest pixel (level {int(original.max())}) became {int(result.max())}, not 255: "
-                        "the line must end at 255.")
-        truncated = ((original.astype(np.float64) - original.min()) * 255 / (int(original.max()) - int(original.min())))
-        if np.array_equal(result, truncated.astype(np.uint8)) and not np.array_equal(result, expected):
-            raise Wrong(
-                "your values are truncated, not rounded (102.9 became 102): .astype(np.uint8) cuts off "
-                "the fraction. Apply np.round before converting."
-            )
-    expect_array(result, expected, "stretch(image)", dtype=np.uint8)
+        exact = np.clip((original.astype(np.float64) - low) * 255 / (high - low), 0, 255)
+        if np.array_equal(result, exact.astype(np.uint8)) and not np.array_equal(result, expected):
+            raise Wrong("your values are truncated, not rounded: .astype(np.uint8) cuts off the fraction, so "
+                        "102.9 becomes 102 instead of 103. Apply np.round before converting.")
+    expect_array(result, expected, f"stretch(image, {low_pct}, {high_pct})", dtype=np.uint8)
     if not np.array_equal(image, original):
         raise Wrong("your function changed its input image in place; return a new array instead.")
     second = _STRETCH_SECOND.copy()
-    expect_array(call(function, second), _reference_stretch(second), "stretch(image) on levels 3..250", dtype=np.uint8)
+    expect_array(call(function, second, 0, 100), _reference_stretch(second, 0, 100),
+                 "stretch(image, 0, 100) on levels 3..250", dtype=np.uint8)
 
 
-def _stretch_with_rescale_intensity(image):
+def _stretch_without_clip(image, low_pct, high_pct):
+    low, high = np.percentile(image, [low_pct, high_pct])
+    return np.round((image - low) * 255 / (high - low)).astype(np.uint8)
+
+
+def _stretch_min_max(image, low_pct, high_pct):
+    low, high = float(image.min()), float(image.max())
+    return np.round((image - low) * 255 / (high - low)).astype(np.uint8)
+
+
+def _stretch_truncated(image, low_pct, high_pct):
+    low, high = np.percentile(image, [low_pct, high_pct])
+    return np.clip((image - low) * 255 / (high - low), 0, 255).astype(np.uint8)
+
+
+def _stretch_float(image, low_pct, high_pct):
+    low, high = np.percentile(image, [low_pct, high_pct])
+    return np.round(np.clip((image - low) * 255 / (high - low), 0, 255))
+
+
+def _stretch_swapped(image, low_pct, high_pct):
+    high, low = np.percentile(image, [low_pct, high_pct])
+    return np.round(np.clip((image - low) * 255 / (high - low), 0, 255)).astype(np.uint8)
+
+
+def _stretch_with_rescale_intensity(image, low_pct, high_pct):
     from skimage import exposure
 
-    return np.round(exposure.rescale_intensity(image.astype(np.float64), out_range=(0, 255))).astype(np.uint8)
+    low, high = np.percentile(image, [low_pct, high_pct])
+    return exposure.rescale_intensity(image, in_range=(low, high))
 
 
 q2 = Exercise(
-    "Exercise 2 · A linear contrast stretch",
+    "Exercise 2 · A stretch that ignores outliers",
     test=_test_stretch,
     hint="""\
         Which level must become 0, and which 255? A straight line through those two points gives every
-        level in between. Then think about dtypes: in which type can you multiply by 255 without wrap-around?""",
+        level in between. Then follow one dark outlier, say level 2 when low is 100: what number does
+        your line give it, and what does .astype(np.uint8) make of that number?""",
     solution="""\
-        def stretch(image):
-            low, high = float(image.min()), float(image.max())
+        def stretch(image, low_pct, high_pct):
+            low, high = np.percentile(image, [low_pct, high_pct])
             out = (image.astype(np.float64) - low) * 255 / (high - low)
-            return np.round(out).astype(np.uint8)""",
+            return np.round(np.clip(out, 0, 255)).astype(np.uint8)""",
     reference=_reference_stretch,
-    wrong_answers=(
-        lambda image: ((image - image.min()) * np.uint8(255)) // (image.max() - image.min()),  # uint8 wrap
-        lambda image: (image.astype(np.float64) - image.min()) * 255 / (image.max() - image.min()),  # float
-        lambda image: (image.astype(np.float64) * 255 / image.max()).astype(np.uint8),  # ignores the minimum
-        lambda image: (image * 255 / image.max()).astype(np.uint8),  # uint8 product wraps, minimum ignored
-        lambda image: ((image.astype(np.float64) - image.min()) * 255 / (image.max() - image.min())).astype(np.uint8),
-        _stretch_with_rescale_intensity,  # the rule the prompt states
-    ),
+    wrong_answers=(_stretch_without_clip, _stretch_min_max, _stretch_truncated, _stretch_float, _stretch_swapped,
+                   _stretch_with_rescale_intensity),
     level=2,
     kinds=("code",),
 )
@@ -160,17 +188,20 @@ q3 = Exercise(
     "Exercise 3 · Which keeps the hues?",
     test=choice_test("c", {
         "a": "each channel gets its own straight line, with its own offset and slope, so one pixel's R, G "
-             "and B change by different amounts and their ratios move (the pitfall box's case).",
+             "and B change by different amounts and their proportions move.",
         "b": "one table, but not one factor: an equalization table is not a straight line through 0, so it "
              "multiplies some levels by more than others. A pixel's R, G and B sit at different levels, get "
              "different factors, and their ratios move.",
         "c": "right.",
-        "d": "nothing about V keeps the hues: the ratios between R, G and B do, and any number shared by all "
-             "three channels of a pixel keeps them. V was chosen only so that no channel passes 255.",
+        "d": "the damage is done in the first step: the three separate tables already changed how the pixel's "
+             "R, G and B compare with each other (the lesson measured a median hue shift of 34°). A factor "
+             "shared by the three channels afterwards keeps those new proportions, so it restores the "
+             "brightness V but not the hue.",
     }),
     hint="""\
-        A hue is set by the ratios between one pixel's R, G and B. For each option, take one pixel,
-        say (150, 100, 50): are its three channels multiplied by the same number?""",
+        The lesson's HSV cell says what a pixel's hue depends on. Follow one pixel, say (150, 100, 50),
+        through each option step by step: after every step, do its R, G and B still stand in the same
+        proportions as before? One step that breaks them is enough.""",
     solution='answer = "c"',
     reference="c",
     wrong_answers=("a", "b", "d", 3),
@@ -223,8 +254,8 @@ def _test_match(function):
                 if image.ndim == 2 and np.array_equal(result, equalize(image)):
                     raise Wrong("that is plain equalization of `image`: use the CDF of `reference` to pick the new levels.")
                 if image.shape == (1, 4) and np.array_equal(result, np.array([[9, 9, 255, 255]])):
-                    raise Wrong("on ties you pick a level too high: take the smallest u with C_ref(u) >= C(v), "
-                                "not > (np.searchsorted(..., side='left')).")
+                    raise Wrong("on ties you pick a level too high: when C_ref(u) equals C(v) exactly, u itself "
+                                "qualifies (the rule is >=, not >).")
                 foreign = sorted(set(np.unique(result).tolist()) - set(np.unique(reference).tolist()))
                 if foreign:
                     raise Wrong(f"every new level should be one that `reference` uses (a level u where its CDF "
@@ -267,9 +298,9 @@ q4 = Exercise(
     test=_test_match,
     hint="""\
         Build a 256-entry lookup table, as for equalization, but from two CDFs: cdf(histogram(...)) gives
-        each one. For one level v, what do you look for, and in which array? When C_ref(u) equals C(v)
-        exactly, should u be that level or the next one? A CDF never decreases: is there a NumPy function
-        that searches a sorted array for many values at once?""",
+        each one. Start with a single level v: which array do you search, for what, and how would you find
+        the first position where a comparison is True? Then fill the table for all 256 levels (a loop over
+        v is fine) and apply it as the lesson did.""",
     solution="""\
         def match_histogram(image, reference):
             c = cdf(histogram(image))
