@@ -32,7 +32,7 @@ def _q1_value(kernel=KERNEL, **kwargs) -> float:
 
 def _test_q1(answer):
     if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
-        raise Wrong(f"write the value as a number such as 7 (or a sum of products such as 4*1 + 2*3); got {answer!r}")
+        raise Wrong(f"write the value as a number (you may type the products and let Python add them up); got {answer!r}")
     if answer == _q1_value(padding="valid"):
         raise Wrong(
             f"{answer:g} is the top-left pixel without padding: the whole kernel on the window "
@@ -70,6 +70,11 @@ q1 = Exercise(
         answer = (-1)*4 + 3*1 + 1*3 + (-2)*5   # the bottom-right 2 x 2 weights on image[0:2, 0:2]: -8""",
     reference=-8,
     wrong_answers=(-5, 1, -1, 20, 4),
+    explanation=(
+        "Only the kernel's bottom-right 2 x 2 weights lie on real pixels: (-1)*4 + 3*1 + 1*3 + (-2)*5 = -8. "
+        "The whole output of correlate2d(ex.IMAGE, ex.KERNEL), out[0, 0] at the top left:\n"
+        + np.array2string(correlate2d(IMAGE, KERNEL).astype(int))
+    ),
     level=1,
     kinds=("predict",),
 )
@@ -114,8 +119,8 @@ q2 = Exercise(
     explanation="""\
         The weights sum to 0, so every flat region gives 0; the centre is compared with all eight
         neighbours alike, so a change of brightness in any direction gives a response, positive on
-        the bright side of an edge and negative on the dark side. It is the Laplacian of "Going
-        further" with the sign turned round and the diagonals included.""",
+        the bright side of an edge and negative on the dark side. In effect it compares each pixel
+        with the mean of its eight neighbours: 8 x centre - their sum = 8 x (centre - their mean).""",
     level=2,
     kinds=("predict", "concept"),
 )
@@ -166,7 +171,9 @@ def _test_q3(kernel):
             if np.allclose(result, _shifted(_Q3_IMAGE, down, right)):
                 extra = ""
                 if right == -2 and down == 0:
-                    extra = " That is the convolution answer, mirrored: in cross-correlation a weight left of the centre reads the pixel left of it."
+                    extra = (" You put the 1 right of the centre, where convolution (which turns the kernel) would need it."
+                             " In cross-correlation a weight left of the centre reads the pixel left of image[i, j],"
+                             " and out[i, j] must read image[i, j - 2].")
                 elif right == 1 and down == 0:
                     extra = " The 1 must sit two columns left of the kernel's centre, so the kernel needs at least 5 columns."
                 raise Wrong(f"your kernel moves the image {_describe_shift(down, right)}, not 2 pixels to the right.{extra}")
@@ -267,7 +274,7 @@ def _test_q4(function):
                     "the result is mirrored: you reversed the weights (that is convolution). "
                     "Cross-correlation uses them in the order given."
                 )
-        expect_array(got, expected, f"blur_separable(image, weights) with {what}, on a 7 x 9 image")
+        expect_array(got, expected, f"the result of blur_separable(image, weights) with {what}, on a 7 x 9 image")
 
 
 def _outer_2d(image, weights):
@@ -317,9 +324,10 @@ q4 = Exercise(
     "Exercise 4 · A separable filter",
     test=_test_q4,
     hint="""\
-        correlate2d takes a kernel of any 2-D shape. Which shape holds k weights so that
-        it mixes pixels only within a row? Which one mixes only within a column? And what
-        should the second pass filter?""",
+        correlate2d takes a kernel of any 2-D shape, not only k x k. The k x k kernel
+        mixes pixels across rows and columns at once: could you split that into two
+        passes, each mixing pixels in one direction only? Which kernel shapes do that,
+        and what should the second pass filter?""",
     solution="""\
         def blur_separable(image, weights):
             weights = np.asarray(weights, dtype=float)
