@@ -158,9 +158,11 @@ def show_pooling(
         annotate = max(x.shape) <= 12
     vmin = float(x.min()) if vmin is None else vmin
     vmax = float(x.max()) if vmax is None else vmax
-    # inches per pixel: numbered cells big enough for 12-pt digits, pictures about 5 inches tall
-    scale = min(1.2, max(0.6, 6.8 / (x.shape[1] + out.shape[1]))) if annotate else 5.0 / max(x.shape)
-    out_width = max(out.shape[1], x.shape[1] / 3, 1)  # room for the output's title when it is tiny
+    # inches per pixel: numbered cells big enough for 12-pt digits, pictures about 6 inches tall
+    scale = min(1.2, max(0.6, 6.8 / (x.shape[1] + out.shape[1]))) if annotate else 6.0 / max(x.shape)
+    # room for the output's title when it is tiny; a picture's output is drawn at least 0.6 times
+    # the input's size (its pixels larger), so that it stays readable on a projector
+    out_width = max(out.shape[1], x.shape[1] / 3, 1) if annotate else max(out.shape[1], 0.6 * x.shape[1])
     width_ratios = [x.shape[1], out_width]
     fig, (ax_in, ax_out) = plt.subplots(
         1, 2, figsize=(max(scale * (x.shape[1] + out_width) + 1.2, 7.5), max(scale * x.shape[0] + 0.9, 2.6)),
@@ -174,20 +176,22 @@ def show_pooling(
     cells = [(i, j) for i in range(out.shape[0]) for j in range(out.shape[1])]
     if len(cells) > 9 or stride < size:
         cells = [cell for cell in [(0, 0), (0, 1), (1, 0)] if cell[0] < out.shape[0] and cell[1] < out.shape[1]]
-    inset = 0.08 if stride < size else 0.0  # overlapping windows: keep their outlines apart
+    # outlines drawn a little inside their window, so that windows which touch or overlap
+    # do not draw over each other's border (overlapping ones step further in)
+    inset, step = (0.08, 0.08) if stride < size else (0.06, 0.0)
     for k, (i, j) in enumerate(cells):
         colour = _WINDOW_COLOURS[k % len(_WINDOW_COLOURS)]
-        d = inset * (k % 3)
+        d = inset + step * (k % 3)
         ax_in.add_patch(plt.Rectangle((j * stride - 0.5 + d, i * stride - 0.5 + d), size - 2 * d, size - 2 * d,
-                                      fill=False, edgecolor=colour, linewidth=2.5))
+                                      fill=False, edgecolor=colour, linewidth=3))
         # output boxes drawn a little inside their cell, so neighbouring boxes do not hide each other
-        ax_out.add_patch(plt.Rectangle((j - 0.42, i - 0.42), 0.84, 0.84, fill=False, edgecolor=colour, linewidth=2.5))
-    ax_in.set_title(f"input {x.shape[0]} x {x.shape[1]}")
-    ax_out.set_title(f"{op} pool -> {out.shape[0]} x {out.shape[1]}")
+        ax_out.add_patch(plt.Rectangle((j - 0.42, i - 0.42), 0.84, 0.84, fill=False, edgecolor=colour, linewidth=3))
+    ax_in.set_title(f"input {x.shape[0]} x {x.shape[1]}", fontsize=13)
+    ax_out.set_title(f"{op} pool -> {out.shape[0]} x {out.shape[1]}", fontsize=13)
     for ax in (ax_in, ax_out):
         ax.set_xticks([])
         ax.set_yticks([])
-    fig.suptitle(f"{op} pooling, window {size} x {size}, stride {stride}")
+    fig.suptitle(f"{op} pooling, window {size} x {size}, stride {stride}", fontsize=14)
     return fig
 
 
@@ -220,8 +224,13 @@ def plot_shift_tolerance(shifts, changes: dict, *, title: str = "How much a feat
     """
     fig = _percent_vs_shift(shifts, changes, "changes", xlabel="shift of the input (pixels)",
                             ylabel="relative change of the map (%)", title=title, from_zero=True)
-    fig.set_size_inches(8.0, 4.4)  # projector: 640 px wide, legend in the body font size
-    fig.axes[0].legend(fontsize="medium")
+    fig.set_size_inches(8.4, 4.8)  # projector: 672 px wide, text 12-13 pt (at least 13 px)
+    ax = fig.axes[0]
+    ax.legend(fontsize=12)
+    ax.tick_params(labelsize=12)
+    ax.xaxis.label.set_fontsize(12)
+    ax.yaxis.label.set_fontsize(12)
+    ax.title.set_fontsize(13)
     fig.tight_layout()
     return fig
 
@@ -239,14 +248,15 @@ def compare_kernels(kernels, titles: Sequence[str], *, suptitle: str | None = No
         if k.ndim != 2:
             raise ValueError(f"kernels[{i}] must be 2-D, got shape {k.shape}")
     limit = max(float(np.abs(k).max()) for k in kernels) or 1.0
-    fig, axes = plt.subplots(1, len(kernels), figsize=(2.3 * len(kernels) + 0.8, 2.7), squeeze=False)
+    # sizes for the projector: panels ~210 px wide at the course's 80 dpi, values 13 px high
+    fig, axes = plt.subplots(1, len(kernels), figsize=(2.9 * len(kernels) + 0.8, 3.3), squeeze=False)
     for ax, k, title in zip(axes[0], kernels, titles):
         shown = ax.imshow(k, cmap="RdBu_r", vmin=-limit, vmax=limit)
         for (r, c), v in np.ndenumerate(k):
             text = format(v, fmt)
             if text.startswith("-") and float(text) == 0:  # no "-0.00"
                 text = text[1:]
-            ax.text(c, r, text, ha="center", va="center", fontsize=10,
+            ax.text(c, r, text, ha="center", va="center", fontsize=12,
                     color="white" if abs(v) > 0.6 * limit else "black")
         ax.set_title(title)
         ax.set_xticks([])
@@ -486,7 +496,7 @@ def draw_histogram(
         ax.set_yscale("log")
         ax.set_ylim(bottom=0.8)
     else:
-        ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4))
+        ax.yaxis.set_major_formatter("{x:,.0f}")  # 10,000 rather than a separate "1e4" above the axis
     if title:
         ax.set_title(title)
     if not cdf:
@@ -512,7 +522,7 @@ def _label_marks(top, ax, marked) -> None:
     for level, count in marked:
         right = level > 127  # write on the side with room
         top.annotate(f"{count:,}", xy=(level, count / 2), xycoords=ax.transData, xytext=(-6 if right else 6, 0),
-                     textcoords="offset points", ha="right" if right else "left", va="center", color="tab:red",
+                     textcoords="offset points", ha="right" if right else "left", va="center", color="tab:red", fontsize="large",
                      zorder=5, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
 
 
@@ -582,6 +592,9 @@ def show_images_and_histograms(
             bottom.set_ylabel("")
         if cdf and k < n - 1:
             twin.set_ylabel("")
+    if sharey:  # the tallest bar of any histogram sets the shared count axis
+        tallest = max(float(counts.max()) for image in items for counts in _counts_of(image))
+        axes[1, 0].set_ylim(top=tallest * (2 if log else 1.05))
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
@@ -590,11 +603,20 @@ def show_images_and_histograms(
 
 # ---- training lessons 07-10: learning curves, confusion matrix, predictions, inside a CNN ----
 
-def plot_history(history, *, title: str = "Learning curves", metrics: Sequence[str] = ("loss", "accuracy")) -> Figure:
+def plot_history(
+    history,
+    *,
+    title: str = "Learning curves",
+    metrics: Sequence[str] = ("loss", "accuracy"),
+    curves: dict[str, str] | None = None,
+) -> Figure:
     """Training and validation curves per epoch, one panel per metric (lessons 07-09).
 
     ``history`` is the dict of lists from ``model.fit(...).history`` (or
     ``helpers.training.train(...).history``): keys like ``"loss"`` and ``"val_loss"``.
+    ``curves`` maps a key prefix to its legend label, in drawing order; the default
+    ``{"": "training", "val_": "validation"}`` draws ``loss`` and ``val_loss``. Lesson 07
+    adds ``"end_"`` for the training loss measured after each epoch.
     """
     history = getattr(history, "history", history)
     if not isinstance(history, dict):
@@ -602,18 +624,21 @@ def plot_history(history, *, title: str = "Learning curves", metrics: Sequence[s
     shown = [m for m in metrics if m in history]
     if not shown:
         raise ValueError(f"history has none of the metrics {list(metrics)}; its keys are {sorted(history)}")
-    fig, axes = plt.subplots(1, len(shown), figsize=(4.6 * len(shown), 3.4), squeeze=False)
+    curves = {"": "training", "val_": "validation"} if curves is None else dict(curves)
+    styles = {"": ("C0", "o", "-"), "val_": ("C1", "s", "-")}
+    fig, axes = plt.subplots(1, len(shown), figsize=(5.0 * len(shown), 3.8), squeeze=False)
     for ax, metric in zip(axes[0], shown):
-        values = np.asarray(history[metric], dtype=float)
-        epochs = np.arange(1, len(values) + 1)
-        ax.plot(epochs, values, marker="o", label="training")
-        if f"val_{metric}" in history:
-            ax.plot(epochs, np.asarray(history[f"val_{metric}"], dtype=float), marker="s", label="validation")
+        epochs = np.arange(1, len(history[metric]) + 1)
+        for k, (prefix, label) in enumerate(curves.items()):
+            if f"{prefix}{metric}" in history:
+                colour, marker, line = styles.get(prefix, (f"C{2 + k}", "^", "--"))
+                ax.plot(epochs, np.asarray(history[f"{prefix}{metric}"], dtype=float), color=colour, marker=marker,
+                        linestyle=line, label=label)
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.set_xticks(epochs if len(epochs) <= 12 else epochs[:: math.ceil(len(epochs) / 12)])
         ax.grid(alpha=0.3)
-        ax.legend(fontsize="small")
+        ax.legend()
         ax.set_title(metric)
     fig.suptitle(title)
     fig.tight_layout()
@@ -1075,9 +1100,9 @@ def show_padding_modes(image, width: int, modes: Sequence[str] = ("constant", "e
 def show_conv_geometry(n: int, k: int, *, stride: int = 1, before: int = 0, after: int = 0) -> Figure:
     """Where a k x k kernel lands on an n x n input with padding and stride (lesson 04).
 
-    Left: the padded input (padding pale), every window's top-left corner dotted, the
-    first window outlined in red and the last in purple. Right: the output grid, with
-    the pixels those two windows fill outlined in the same colours.
+    Left: the padded input (padding pale, image columns numbered), a dot at every
+    window's centre, the first window outlined in red and the last in purple. Right: the
+    output grid, with the pixels those two windows fill outlined in the same colours.
     """
     for name, value, low in (("n", n, 1), ("k", k, 1), ("stride", stride, 1), ("before", before, 0), ("after", after, 0)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
@@ -1098,15 +1123,18 @@ def show_conv_geometry(n: int, k: int, *, stride: int = 1, before: int = 0, afte
         a.set_xticks([])
         a.set_yticks([])
     starts = np.arange(out) * stride
-    rr, cc = np.meshgrid(starts, starts, indexing="ij")
-    ax.plot(cc.ravel(), rr.ravel(), "o", color="tab:orange", markersize=5)
+    centres = starts + (k - 1) / 2
+    rr, cc = np.meshgrid(centres, centres, indexing="ij")
+    ax.plot(cc.ravel(), rr.ravel(), "o", color="tab:orange", markersize=10, markeredgecolor="black", zorder=4)
+    ax.set_xticks(np.arange(before, before + n), [str(i) for i in range(n)])
+    ax.tick_params(length=0, labelsize=10)  # 10 pt: 11 px at the course's 80 dpi
     last = int(starts[-1])
     _conv_box(ax, last, last, k, k, color="tab:purple")
     _conv_box(ax, 0, 0, k, k, color="tab:red")
     unused = total - (last + k)
     ax.set_title(f"input {n}x{n} + padding {before} before, {after} after\nkernel {k}x{k}, stride {stride}"
                  + (f": {unused} row(s)/col(s) never reached" if unused else ""))
-    ax.set_xlabel("dark: image, pale: padding, dots: window corners")
+    ax.set_xlabel("image column (dark: image, pale: padding, dots: window centres)")
     ax2.imshow(np.ones((out, out)), cmap="Oranges", vmin=0, vmax=2.5)
     _conv_box(ax2, out - 1, out - 1, 1, 1, color="tab:purple")
     _conv_box(ax2, 0, 0, 1, 1, color="tab:red")

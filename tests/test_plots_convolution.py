@@ -129,6 +129,8 @@ def test_show_conv_geometry_counts_positions():
     left, right = fig.axes
     assert right.images[0].get_array().shape == (4, 4)
     assert len(left.lines[-1].get_xdata()) == 16  # one dot per output pixel
+    assert sorted(set(left.lines[-1].get_xdata())) == [1, 3, 5, 7]  # at the window centres
+    assert [t.get_text() for t in left.get_xticklabels()] == [str(i) for i in range(8)]
     assert "= 4" in right.get_title()
     fig = plots.show_conv_geometry(8, 3, stride=2)
     assert "1 row(s)/col(s) never reached" in fig.axes[0].get_title()

@@ -41,6 +41,17 @@ def test_plot_history_without_validation_and_history_object():
     assert len(fig.axes) == 1 and len(fig.axes[0].get_lines()) == 1
 
 
+def test_plot_history_extra_curves_in_order():
+    history = dict(HISTORY, end_loss=[0.8, 0.45, 0.3], end_accuracy=[0.7, 0.82, 0.9])
+    curves = {"": "epoch average", "end_": "end of epoch", "val_": "validation"}
+    fig = plots.plot_history(history, curves=curves)
+    for ax, metric in zip(fig.axes, ["loss", "accuracy"]):
+        assert [line.get_label() for line in ax.get_lines()] == list(curves.values())
+        np.testing.assert_array_equal(ax.get_lines()[1].get_ydata(), history[f"end_{metric}"])
+    fig = plots.plot_history(HISTORY, curves=curves)  # a prefix the history lacks is skipped
+    assert [line.get_label() for line in fig.axes[0].get_lines()] == ["epoch average", "validation"]
+
+
 def test_plot_history_errors():
     with pytest.raises(TypeError, match="history must be a dict of lists"):
         plots.plot_history([1, 2])

@@ -78,9 +78,10 @@ q1 = Exercise(
     "Exercise 1 · Predict the output shape",
     test=_test_q1,
     hint="""\
-        Keras pools rows and columns only; the batch axis (8) and the channel axis (3)
-        come out unchanged. For rows and columns, use the output-size formula of "valid"
-        pooling, floor((n - k) / s) + 1, with k = 3 and s = 2: once for n = 13, once for n = 10.""",
+        Which of the four axes does a pooling layer shrink, and which does it leave alone?
+        For the axes it shrinks, the lesson's output-size formula needs n, k and s: read them
+        off the input shape and the layer's arguments, and think about which padding Keras
+        uses when you do not say.""",
     solution="""\
         answer = (8, 6, 4, 3)   # rows: (13 - 3) // 2 + 1 = 6; columns: (10 - 3) // 2 + 1 = 4""",
     reference=_reference_q1(),
@@ -100,23 +101,26 @@ q1 = Exercise(
 
 _Q2_EXPLANATIONS = {
     "a": (
-        "the map size alone does not decide it. The lesson's experiment kept every 4th pixel, as few "
-        "numbers as 4 x 4 pooling, and that map changed as much after a shift as the full edge map."
+        "the lesson's experiment showed the opposite: keeping every 4th pixel gave as few numbers as "
+        "4 x 4 pooling, and that map changed as much after a shift as the full edge map. The size of the "
+        "output does not decide it."
     ),
     "b": (
         "a 1 x 1 kernel with stride 2 only samples: each output is one input pixel times a weight, like "
-        "f[::2, ::2], and nothing summarises the pixels in between. A thin edge that moves by one pixel "
-        "falls between the samples, so the output changes about as much as without any downsampling; the "
-        "max over a 2 x 2 window still sees the edge in its window."
+        "f[::2, ::2], and the pixels in between are never looked at. A thin edge that moves by one pixel "
+        "lands between the samples, so the output changes about as much as without any downsampling; the "
+        "max over a 2 x 2 window still sees the edge somewhere in its window."
     ),
     "c": (
-        "a convolution's output does move along with its input, but that movement is exactly the change "
-        "the lesson measured. And with stride 2 it does not even move along for a 1-pixel shift: the kept "
-        "samples land on other pixels."
+        "pooling's output does jump when an edge crosses into the next window, but only then: in the "
+        "lesson's toy example only the move from column 3 to 4 changed it, the other six moves left it "
+        "unchanged. And a sampling layer's output does not move smoothly either: with stride 2, a 1-pixel "
+        "shift puts other pixels on the samples."
     ),
     "d": (
-        "the single weight w of a 1 x 1 kernel only scales each sampled pixel; no value of w makes the layer "
-        "look at the pixels between the samples, which it never sees."
+        "the single weight w of a 1 x 1 kernel only scales each sampled pixel: a large w makes strong "
+        "responses stronger, but no value of w makes the layer look at the pixels between the samples, "
+        "where a shifted edge may now be."
     ),
 }
 
@@ -184,7 +188,7 @@ _Q3_CASES = [((8, 6, 3), 2), ((7, 9, 3), 2), ((9, 7, 2), 3), ((8, 8, 1), 4)]
 def _test_q3(function):
     expect_source_avoids(
         function, loops=True, names=("pool2d", "pool2d_loops", "pool2d_windows", "sliding_window_view"),
-        why="Use one reshape and one max.",
+        why="Use a reshape and max.",
     )
     rng = np.random.default_rng(5)
     for shape, size in _Q3_CASES:
@@ -232,114 +236,131 @@ q3 = Exercise(
 )
 
 
-# ---- q4: which pixel each max-pooling window keeps ----------------------------------------
+# ---- q4: overlapping pooling (3 x 3, stride 2) with strided slices, no loops ---------------
 
-def _reference_q4(x, size):
+Q4_SIZE, Q4_STRIDE = 3, 2
+_Q4_BANNED = ("pool2d", "pool2d_loops", "pool2d_windows", "sliding_window_view", "as_strided",
+              "maximum_filter", "grey_dilation", "max_pool2d", "max_pool", "MaxPooling2D")
+
+
+def _out(n: int) -> int:
+    return (n - Q4_SIZE) // Q4_STRIDE + 1
+
+
+def _reference_q4(x):
+    oh, ow = _out(x.shape[0]), _out(x.shape[1])
+    # max over the 3 rows of every window, for all windows at once: (oh, W)
+    rows = np.maximum(np.maximum(x[0 : 2 * oh : 2], x[1 : 2 * oh + 1 : 2]), x[2 : 2 * oh + 2 : 2])
+    # then over the 3 columns: (oh, ow)
+    return np.maximum(np.maximum(rows[:, 0 : 2 * ow : 2], rows[:, 1 : 2 * ow + 1 : 2]), rows[:, 2 : 2 * ow + 2 : 2])
+
+
+def _sampling_q4(x):  # keeps one pixel per window, the top-left one: sampling, not pooling
+    return x[0 : 2 * _out(x.shape[0]) : 2, 0 : 2 * _out(x.shape[1]) : 2]
+
+
+def _two_by_two_q4(x):  # 2 x 2 windows: only the offsets 0 and 1
+    oh, ow = _out(x.shape[0]), _out(x.shape[1])
+    rows = np.maximum(x[0 : 2 * oh : 2], x[1 : 2 * oh + 1 : 2])
+    return np.maximum(rows[:, 0 : 2 * ow : 2], rows[:, 1 : 2 * ow + 1 : 2])
+
+
+def _rows_only_q4(x):  # pools down the rows, forgets the columns: 3 x 1 windows
+    oh, ow = _out(x.shape[0]), _out(x.shape[1])
+    rows = np.maximum(np.maximum(x[0 : 2 * oh : 2], x[1 : 2 * oh + 1 : 2]), x[2 : 2 * oh + 2 : 2])
+    return rows[:, 0 : 2 * ow : 2]
+
+
+def _stride_one_q4(x):  # the 3 x 3 maxima at every position (stride 1), not every 2nd
     h, w = x.shape
-    hh, ww = h - h % size, w - w % size
-    pooled = pooling.pool2d(x, size)
-    spread = np.repeat(np.repeat(pooled, size, axis=0), size, axis=1)  # each max over its own window
-    mask = np.zeros(x.shape, dtype=bool)
-    mask[:hh, :ww] = x[:hh, :ww] == spread
-    return mask
+    rows = np.maximum(np.maximum(x[0 : h - 2], x[1 : h - 1]), x[2:h])
+    return np.maximum(np.maximum(rows[:, 0 : w - 2], rows[:, 1 : w - 1]), rows[:, 2:w])
 
 
-def _tile_q4(x, size):  # np.tile repeats the whole pooled map, not each value
-    h, w = x.shape
-    hh, ww = h - h % size, w - w % size
-    mask = np.zeros(x.shape, dtype=bool)
-    mask[:hh, :ww] = x[:hh, :ww] == np.tile(pooling.pool2d(x, size), (size, size))
-    return mask
+def _untrimmed_q4(x):  # slices run to the end of x, so their lengths differ
+    rows = np.maximum(np.maximum(x[0::2], x[1::2]), x[2::2])
+    return np.maximum(np.maximum(rows[:, 0::2], rows[:, 1::2]), rows[:, 2::2])
 
 
-def _pooled_shape_q4(x, size):  # answers per window, not per pixel
-    return pooling.pool2d(x, size) > 0
+def _loops_q4(x):  # the lesson's loop, adapted: correct numbers, but a loop
+    out = np.zeros((_out(x.shape[0]), _out(x.shape[1])), dtype=x.dtype)
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = x[2 * i : 2 * i + 3, 2 * j : 2 * j + 3].max()
+    return out
 
 
-def _cropped_q4(x, size):  # forgets the left-over rows and columns
-    h, w = x.shape
-    hh, ww = h - h % size, w - w % size
-    spread = np.repeat(np.repeat(pooling.pool2d(x, size), size, axis=0), size, axis=1)
-    return x[:hh, :ww] == spread
+def _uses_pool2d_q4(x):
+    return pooling.pool2d(x, 3, stride=2)
 
 
-def _global_max_q4(x, size):
-    return x == x.max()
-
-
-def _kron_q4(x, size):  # compares all of x with maxima that cover only the whole windows
-    return x == np.kron(pooling.pool2d(x, size), np.ones((size, size)))
+_Q4_CASES = [(7, 7), (8, 10), (9, 6), (12, 11)]
 
 
 def _test_q4(function):
+    expect_source_avoids(
+        function, loops=True, names=_Q4_BANNED,
+        why="Reach the windows with slices of x (a slice can have a step) and combine them with np.maximum.",
+    )
     rng = np.random.default_rng(4)
-    for shape, size in [((4, 4), 2), ((6, 9), 3), ((7, 5), 2)]:
+    for shape in _Q4_CASES:
         x = rng.permutation(shape[0] * shape[1]).reshape(shape).astype(np.float64)  # no ties
-        what = f"your winners(x, {size}) on an x of shape {shape}"
-        covered = (shape[0] - shape[0] % size, shape[1] - shape[1] % size)
+        what = f"your max_pool_3x3_s2(x) on an x of shape {shape}"
+        expected = pooling.pool2d(x, Q4_SIZE, stride=Q4_STRIDE)
         try:
-            got = call(function, x.copy(), size)
+            got = call(function, x.copy())
         except Wrong as exc:
-            if "broadcast" in str(exc) and covered != shape:
-                error = str(exc).split("\n")[0].replace("your function raised ", "").strip()
+            if "broadcast" in str(exc):
                 raise Wrong(
-                    f"{what} compares arrays of different shapes ({error}). The maxima spread over their "
-                    f"windows cover only the whole windows, {covered[0]} x {covered[1]} pixels, not all of x: "
-                    "the left-over rows and columns belong to no window. Compare only the covered part "
-                    "and leave the rest False."
+                    f"{what} combines slices of different lengths. Every slice must hold exactly one pixel "
+                    f"per output, {expected.shape[0]} x {expected.shape[1]} here (the output-size formula): "
+                    "give each slice an end as well as a start and a step."
                 ) from None
             raise
-        expected = _reference_q4(x, size)
-        if isinstance(got, np.ndarray):
-            if got.shape == (shape[0] // size, shape[1] // size):
-                raise Wrong(
-                    f"{what}: expected one True/False per input pixel, shape {shape}; got the pooled "
-                    f"shape {got.shape}."
-                )
-            if got.shape == (shape[0] - shape[0] % size, shape[1] - shape[1] % size) and got.shape != shape:
-                raise Wrong(
-                    f"{what}: expected shape {shape}, got {got.shape}: the left-over rows and columns are "
-                    "part of x too. They are in no window, so they are False."
-                )
-            if got.shape == shape and got.dtype != bool:
-                raise Wrong(f"{what}: expected a boolean array (True/False), got dtype {got.dtype}")
-            if got.shape == shape and np.array_equal(got, _tile_q4(x, size)) and not np.array_equal(got, expected):
-                raise Wrong(
-                    f"{what}: np.tile repeats the whole pooled map side by side, so pixels are compared with "
-                    "the maximum of another window. Each pooled value must cover its own window: repeat every "
-                    "value size times along rows and along columns (np.repeat with axis=)."
-                )
-            if got.shape == shape and got.sum() == 1 and expected.sum() > 1:
-                raise Wrong(
-                    f"{what}: only one pixel is True; every window has its own winner, "
-                    f"{int(expected.sum())} in all."
-                )
-        expect_array(got, expected, what, dtype=bool)
+        if isinstance(got, np.ndarray) and got.shape == expected.shape and not np.allclose(got, expected):
+            for wrong, message in (
+                (_sampling_q4, "these are single pixels, the top-left one of each window: that is sampling. "
+                               "Each output is the maximum of 9 pixels, so 9 offsets inside the window count."),
+                (_two_by_two_q4, "these are maxima over 2 x 2 windows (offsets 0 and 1); a 3 x 3 window also "
+                                 "reaches offset 2, in rows and in columns."),
+                (_rows_only_q4, "these are maxima over 3 rows only; each output must also take the maximum "
+                                "over 3 columns."),
+            ):
+                if np.allclose(got, wrong(x)):
+                    raise Wrong(f"{what}: {message}")
+        if isinstance(got, np.ndarray) and got.shape == (shape[0] - 2, shape[1] - 2) and got.shape != expected.shape:
+            raise Wrong(
+                f"{what}: shape {got.shape} is one output per position of the window (stride 1); with stride 2 "
+                f"the windows start every 2nd row and column, so the output is {expected.shape}."
+            )
+        expect_array(got, expected, what)
 
 
 q4 = Exercise(
-    "Exercise 4 · Which pixels win?",
+    "Exercise 4 · Overlapping pooling without loops",
     test=_test_q4,
     hint="""\
-        Pool first: pooling.pool2d(x, size) gives the winning value of every window. A pixel wins
-        when it equals the maximum of its own window. Can you build an array of x's shape that
-        holds, at every pixel, that window's maximum? And which pixels belong to no window?""",
+        Don't think window by window; think of one position inside the window at a time.
+        The top-left pixel of window (i, j) is x[2i, 2j]: one slice of x with a step of 2 gives
+        it for every window at once. Which slice gives the pixel one to the right, in every
+        window? How many pixels must each slice hold? Nine positions, nine slices, then an
+        elementwise maximum: np.maximum(a, b) keeps the larger of two arrays, entry by entry.""",
     solution="""\
-        def winners(x, size):
-            h, w = x.shape
-            hh, ww = h - h % size, w - w % size                  # the part covered by whole windows
-            pooled = pooling.pool2d(x, size)
-            spread = np.repeat(np.repeat(pooled, size, axis=0), size, axis=1)
-            mask = np.zeros(x.shape, dtype=bool)
-            mask[:hh, :ww] = x[:hh, :ww] == spread
-            return mask""",
+        def max_pool_3x3_s2(x):
+            oh, ow = (x.shape[0] - 3) // 2 + 1, (x.shape[1] - 3) // 2 + 1   # the output size
+            # rows first: the max over the 3 rows of every window, for all windows at once (oh, W)
+            rows = np.maximum(np.maximum(x[0 : 2 * oh : 2], x[1 : 2 * oh + 1 : 2]), x[2 : 2 * oh + 2 : 2])
+            # then the 3 columns of every window (oh, ow)
+            return np.maximum(np.maximum(rows[:, 0 : 2 * ow : 2], rows[:, 1 : 2 * ow + 1 : 2]), rows[:, 2 : 2 * ow + 2 : 2])""",
     reference=_reference_q4,
-    wrong_answers=(_tile_q4, _pooled_shape_q4, _cropped_q4, _global_max_q4, _kron_q4),
+    wrong_answers=(_sampling_q4, _two_by_two_q4, _rows_only_q4, _stride_one_q4, _untrimmed_q4, _loops_q4,
+                   _uses_pool2d_q4),
     explanation="""\
-        This mask shows the only pixels a max-pooling layer lets through: nudge a winner and the
-        output changes by the same amount; nudge any other pixel of its window (a little) and the
-        output does not change at all. So when a network learns, only the winners are corrected
-        through this layer. Average pooling lets every pixel through, each with weight 1 / size².""",
+        The maximum of a 3 x 3 window is the maximum over its 3 rows of the maxima over 3 columns, so
+        6 slices do the work of 9 (nine slices, one per offset, are right too). A slice with a step is a
+        view, like sliding_window_view: no copy, and one NumPy call per offset inside the window instead
+        of one per window. The same idea pools with any window and stride: a loop over the size x size
+        offsets (9 calls here) rather than over the output cells (about 65,000 on the 512 x 512 photo).""",
     level=3,
     kinds=("code", "beyond"),
 )
