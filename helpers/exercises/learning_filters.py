@@ -58,13 +58,6 @@ def _valid_correlation(images, kernels):
     return np.einsum("nijab,abf->nijf", windows, kernels)
 
 
-def _least_squares_kernels(images, targets):
-    """(3, 3, F) kernels that best map (N, H, W) images to (N, H-2, W-2, F) targets."""
-    P = np.lib.stride_tricks.sliding_window_view(images, (3, 3), axis=(1, 2)).reshape(-1, 9)
-    w, *_ = np.linalg.lstsq(P.astype(np.float64), targets.reshape(len(P), -1).astype(np.float64), rcond=None)
-    return w.reshape(3, 3, -1)
-
-
 # ---- q1: predict a layer's output shape and parameter count -------------------------------
 
 Q1_EXPECTED = ((28, 28, 16), (5 * 5 * 3 + 1) * 16)  # 32 - 5 + 1 = 28; 1216 parameters
@@ -156,171 +149,203 @@ q2 = Exercise(
 )
 
 
-# ---- q3: learn a filter and its bias ----------------------------------------------------------
+# ---- q3: a 5 x 5 filter for the same 3 x 3 edges --------------------------------------------
 
-#: The secret filter of exercise 3 (an "emboss" kernel) and the bias added to every output.
-Q3_KERNEL = np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], dtype=np.float64)
-Q3_BIAS = 0.5
+_SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float64)
+Q3_EXPECTED = np.pad(_SOBEL_X, 1)  # the 3 x 3 Sobel kernel in the middle, 16 zeros around it
 Q3_TOLERANCE = 0.05
 
 
-def targets_with_bias(x):
-    """Exercise 3's targets for images ``x`` of shape (N, H, W, 1): a secret 3 x 3 filter plus a bias.
-
-    Returns float32 of shape (N, H - 2, W - 2, 1), the "valid" correlation that ``Conv2D`` computes.
-    """
-    x = np.asarray(x)
-    if x.ndim != 4 or x.shape[-1] != 1 or min(x.shape[1:3]) < 3:
-        raise ValueError(f"x must be grey images with a channel axis, shape (N, H, W, 1) like x_train; got shape {x.shape}")
-    y = _valid_correlation(x[..., 0].astype(np.float64), Q3_KERNEL[..., None]) + Q3_BIAS
-    return y.astype(np.float32)
-
-
-def _as_array(value):
-    if hasattr(value, "numpy"):  # a Keras variable or a tensor
-        value = value.numpy()
-    return np.asarray(value, dtype=np.float64) if isinstance(value, (np.ndarray, list, tuple, float, int, np.number)) else value
+def _kernel_5x5(answer):
+    if hasattr(answer, "numpy"):  # a Keras variable or a tensor
+        answer = answer.numpy()
+    if isinstance(answer, (list, tuple)) and len(answer) == 1:  # model.get_weights() of a layer without bias
+        answer = answer[0]
+    if not isinstance(answer, (np.ndarray, list, tuple)):
+        raise Wrong(f"answer with the learned kernel as a 5 x 5 array; got {_shown(answer)}")
+    try:
+        kernel = np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise Wrong(f"answer with the learned kernel as a 5 x 5 array; got {_shown(answer)}") from None
+    if kernel.shape in ((3, 3), (3, 3, 1, 1)):
+        raise Wrong("that is a 3 x 3 kernel, like the lesson's layer: build a Conv2D layer with kernel_size=5.")
+    if kernel.shape not in ((5, 5), (5, 5, 1, 1)):
+        raise Wrong(f"expected the 5 x 5 kernel (layer.get_weights()[0][:, :, 0, 0]); got shape {kernel.shape}")
+    return kernel.reshape(5, 5)
 
 
 def _test_q3(answer):
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Wrong("answer with a pair (kernel, bias): the kernel as a 3 x 3 array, the bias as one number; "
-                    f"got {_shown(answer)}")
-    kernel, bias = (_as_array(v) for v in answer)
-    if not isinstance(kernel, np.ndarray) or kernel.size != 9:
-        raise Wrong(f"the kernel is 9 numbers, a 3 x 3 array; got {_shown(answer[0])}")
-    if kernel.shape not in ((3, 3), (3, 3, 1, 1)):
-        raise Wrong(f"give the kernel as a 3 x 3 array (kernel[:, :, 0, 0] of the layer's weights); got shape {kernel.shape}")
-    kernel = kernel.reshape(3, 3)
-    if not isinstance(bias, np.ndarray) or bias.size != 1:
-        raise Wrong(f"the bias is one number (a Conv2D with one filter has one bias); got {_shown(answer[1])}")
-    bias = float(bias.ravel()[0])
-    sobel_x = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
-    if np.allclose(kernel, sobel_x, atol=Q3_TOLERANCE):
-        raise Wrong("that is the lesson's Sobel kernel: train on the new targets `y_bias`, not on `y_train`.")
-    if np.allclose(np.flip(kernel), Q3_KERNEL, atol=Q3_TOLERANCE):
-        raise Wrong("your kernel is flipped (rotated by 180°). A Conv2D layer computes a correlation: read its "
-                    "weights as they are, without flipping them.")
-    kernel_error = float(np.abs(kernel - Q3_KERNEL).max())
-    if bias == 0.0:
-        raise Wrong("your bias is exactly 0, its starting value: it never moved. Does your training step "
-                    "change the bias as well as the kernel?")
-    if kernel_error > Q3_TOLERANCE:
-        raise Wrong(f"your kernel is off by up to {kernel_error:.2f} (0.05 is allowed). Did the training run all its "
-                    "steps (300 at learning rate 0.1 are enough), and did you read the weights after it?")
-    if abs(bias - Q3_BIAS) > Q3_TOLERANCE:
-        raise Wrong(f"the kernel is right, but the bias {bias:.3g} is off by more than 0.05. Is it updated at "
-                    "every step, with the same learning rate as the kernel?")
+    kernel = _kernel_5x5(answer)
+    if not np.all(np.isfinite(kernel)) or np.abs(kernel).max() > 100:
+        raise Wrong("your weights are huge or nan: the training blew up, the loss grew at every step. With 25 "
+                    "weights per output instead of 9, a step of 0.1 overshoots; try a smaller learning rate "
+                    "(and then more steps).")
+    error = float(np.abs(kernel - Q3_EXPECTED).max())
+    if error <= Q3_TOLERANCE:
+        return
+    for dr in (-1, 0, 1):
+        for dc in (-1, 0, 1):
+            shifted = np.zeros((5, 5))
+            shifted[1 + dr : 4 + dr, 1 + dc : 4 + dc] = _SOBEL_X
+            if (dr, dc) != (0, 0) and np.abs(kernel - shifted).max() <= 3 * Q3_TOLERANCE:
+                raise Wrong("your kernel is the Sobel kernel moved off the centre: the targets you trained on are "
+                            "shifted against the layer's outputs. A 5 x 5 'valid' output loses 2 pixels per side, "
+                            "y_train lost 1: cut y_train by one more pixel on EACH side, not two on one side.")
+    if np.abs(kernel[1:4, 1:4] - _SOBEL_X).max() <= 0.3:
+        raise Wrong(f"close, but some weights are off by up to {error:.2f} (0.05 is allowed): the training has not "
+                    "finished. Look at the last losses, and train for more steps.")
+    raise Wrong(f"your kernel is off by up to {error:.2f} from what the targets call for (0.05 is allowed). Did you "
+                "train on x_train and y_train (cut to the output's size), and read the weights after training?")
 
 
 q3 = Exercise(
-    "Exercise 3 · A filter with a bias",
+    "Exercise 3 · A bigger filter for the same edges",
     test=_test_q3,
     hint="""\
-        Which of the layer's weights does the lesson's `train` step (look at the line that
-        sets `kernel`)? Print the `trainable_variables` of a model whose Conv2D layer has a
-        bias: what does that list hold? `tape.gradient(loss, a_list_of_variables)` returns
-        one gradient per variable, in the same order. After training, has every one of
-        them moved from its starting value?""",
+        Output size first: a 5 x 5 'valid' correlation of a 32 x 32 patch is 28 x 28, and
+        y_train is 30 x 30. Both are centred on the same pixels, so cut y_train evenly.
+        The learning rate: if the losses that train returns grow instead of shrinking, the
+        steps overshoot; try half the rate, with more steps to make up for it.""",
     solution="""\
-        y_bias = ex.targets_with_bias(x_train)  # (64, 30, 30, 1): a secret kernel plus a secret bias
-
-        biased = keras.Sequential([keras.Input(shape=(None, None, 1)), keras.layers.Conv2D(1, 3)], name="with_bias")
-        x, y = tf.constant(x_train), tf.constant(y_bias)
-        for step in range(300):
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_mean((biased(x) - y) ** 2)
-            gradients = tape.gradient(loss, biased.trainable_variables)  # [kernel, bias]: both
-            for variable, gradient in zip(biased.trainable_variables, gradients):
-                variable.assign_sub(0.1 * gradient)
-        kernel, bias = biased.get_weights()  # shapes (3, 3, 1, 1) and (1,)
-        answer = (kernel[:, :, 0, 0], float(bias[0]))""",
-    reference=(Q3_KERNEL.copy(), Q3_BIAS),
+        model_5x5 = keras.Sequential([keras.Input(shape=(None, None, 1)),
+                                      keras.layers.Conv2D(1, 5, use_bias=False)], name="five_by_five")
+        targets_5x5 = y_train[:, 1:-1, 1:-1]  # 28 x 28, like the output: one pixel off each side of 30 x 30
+        losses_5x5, kernels_5x5 = train(model_5x5, x_train, targets_5x5, steps=800, learning_rate=0.05)  # 0.1 blows up
+        answer = model_5x5.get_weights()[0][:, :, 0, 0]""",
+    reference=Q3_EXPECTED.copy(),
     wrong_answers=(
-        (Q3_KERNEL.copy(), 0.0),                 # trained the kernel only: the bias stayed 0
-        (np.flip(Q3_KERNEL), Q3_BIAS),           # flipped
-        (Q3_KERNEL + 0.3, Q3_BIAS),              # stopped too early
-        (np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32), 0.0),  # trained on y_train
-        (Q3_KERNEL.copy(), 0.2),                 # bias with the wrong learning rate, not converged
-        (Q3_KERNEL.ravel(), Q3_BIAS),            # 9 weights, not reshaped to 3 x 3
-        Q3_KERNEL.copy(),                        # no bias at all
+        _SOBEL_X.copy(),                                          # a 3 x 3 layer
+        np.pad(_SOBEL_X, ((0, 2), (0, 2))),                       # targets cut two pixels on one side
+        np.full((5, 5), np.nan),                                  # learning rate 0.1: diverged
+        Q3_EXPECTED + np.pad(np.full((3, 3), 0.2), 1),            # too few steps
+        np.ones((5, 5)),                                          # trained on something else
+        "sobel",
     ),
     level=2,
     kinds=("code",),
+    explanation="""\
+        The 16 outer weights went to 0: the targets depend only on the 3 x 3 centre of each
+        5 x 5 window, and the best kernel is unique, so the layer finds Sobel in the middle.
+        The learning rate had to drop: 25 weights over neighbouring, similar pixels make the
+        loss steeper in its steepest direction, and a step of 0.1 overshoots it (Going
+        further, "the shape of the loss", gives the limit: below 2 / lambda_max).""",
 )
 
 
-# ---- q4: the best kernel without gradient descent -------------------------------------------
+# ---- q4: read a hidden kernel with one probe image ------------------------------------------
 
-def _q4_cases():
+Q4_FORBIDDEN = ("train", "GradientTape", "fit", "lstsq", "pinv", "inv", "solve")
+
+
+class _HiddenFilter:
+    """A black box: 'valid' 3 x 3 correlation of (N, H, W) images with a hidden kernel; counts its calls."""
+
+    def __init__(self, kernel):
+        self._kernel = np.asarray(kernel, dtype=np.float64)
+        self.calls = 0
+
+    def __call__(self, images):
+        self.calls += 1
+        images = np.asarray(images, dtype=np.float64)
+        if images.ndim != 3 or min(images.shape[1:]) < 3:
+            raise ValueError(f"apply_filter takes grey images of shape (N, H, W), H and W at least 3; "
+                             f"got shape {images.shape}")
+        return _valid_correlation(images, self._kernel[..., None])[..., 0]
+
+
+def _q4_kernels():
     rng = np.random.default_rng(4)
-    cases = []
-    for shape in ((3, 10, 12), (2, 7, 9)):  # height != width, to catch swapped axes
-        kernel = rng.normal(size=(3, 3))
-        x = rng.normal(size=shape)
-        cases.append((x, _valid_correlation(x, kernel[..., None])[..., 0], kernel))
-    return cases
-
-
-def _reference_q4(x, y):
-    return _least_squares_kernels(x, y[..., None])[..., 0]
+    return [rng.normal(size=(3, 3)).round(3), np.arange(9.0).reshape(3, 3) - 4]  # no symmetry to hide a flip
 
 
 def _test_q4(function):
-    expect_source_avoids(function, names=("train", "GradientTape", "fit", "keras"),
-                         why="Solve the least-squares problem directly, with np.linalg.lstsq.")
-    for x, y, kernel in _q4_cases():
-        got = _call_briefly(function, x.copy(), y.copy())
-        if isinstance(got, tuple):
-            raise Wrong("np.linalg.lstsq returns four things (solution, residuals, rank, singular values): "
-                        "keep only the first, `w, *_ = np.linalg.lstsq(...)`.")
-        if isinstance(got, np.ndarray) and got.shape in ((9,), (9, 1)):
-            raise Wrong(f"your function returns the 9 weights as shape {got.shape}; reshape them to (3, 3).")
+    expect_source_avoids(function, names=Q4_FORBIDDEN,
+                         why="Design one probe image instead, whose output shows the weights.")
+    for kernel in _q4_kernels():
+        hidden = _HiddenFilter(kernel)
+        got = _call_briefly(function, hidden, names=("apply_filter",))
+        if hidden.calls == 0:
+            raise Wrong("your function never calls apply_filter: the kernel can only come from its output.")
+        if hidden.calls > 1:
+            raise Wrong(f"your function calls apply_filter {hidden.calls} times; one call is allowed "
+                        "(one call can take a batch of several images, though).")
+        if hasattr(got, "numpy"):
+            got = got.numpy()
+        if isinstance(got, np.ndarray) and got.size == 9 and got.shape != (3, 3):
+            raise Wrong(f"your function returns the 9 weights with shape {got.shape}; return them as a 3 x 3 "
+                        "array (index or reshape away the extra axes).")
         if isinstance(got, np.ndarray) and got.shape == (3, 3):
-            if np.allclose(got, kernel.T, atol=1e-6) and not np.allclose(kernel, kernel.T):
-                raise Wrong("your kernel is transposed: rows and columns are swapped. Make the 9 numbers of "
-                            "each patch and the 9 weights follow the same order (reshape both the same way).")
             if np.allclose(got, np.flip(kernel), atol=1e-6):
-                raise Wrong("your kernel is flipped (rotated by 180°): the weights and the patch values "
-                            "are not in the same order.")
-        expect_array(got, kernel, f"the kernel for {x.shape[0]} images of {x.shape[1]} x {x.shape[2]}", atol=1e-6)
+                raise Wrong("your kernel is rotated by 180° (flipped both ways): with one bright pixel, output "
+                            "(0, 0) is the window whose bottom-right corner covers it. Work out on paper which "
+                            "weight lands at each output.")
+            if np.allclose(got, kernel.T, atol=1e-6):
+                raise Wrong("your kernel is transposed: rows and columns are swapped.")
+        expect_array(got, kernel, "the kernel read from apply_filter", atol=1e-6)
 
 
-def _wrong_q4_gradient_descent(x, y):  # a typical mistake: the lesson's method, which the prompt rules out
-    import keras  # noqa: F401
-    return _reference_q4(x, y)  # (never reached: the constraint check comes first)
+def _wrong_q4_not_flipped(apply_filter):  # a typical mistake: reads the response as it comes out
+    probe = np.zeros((1, 5, 5))
+    probe[0, 2, 2] = 1
+    return apply_filter(probe)[0]
 
 
-def _wrong_q4_unflattened(x, y):  # a typical mistake: lstsq on the patches without flattening them to 9 columns
-    P = np.lib.stride_tricks.sliding_window_view(x, (3, 3), axis=(1, 2))
-    w, *_ = np.linalg.lstsq(P, y.reshape(-1), rcond=None)
-    return w.reshape(3, 3)
+def _wrong_q4_batch_axis(apply_filter):  # a typical mistake: keeps the batch axis
+    probe = np.zeros((1, 5, 5))
+    probe[0, 2, 2] = 1
+    return np.flip(apply_filter(probe), axis=(1, 2))
+
+
+def _wrong_q4_one_call_per_weight(apply_filter):  # a typical mistake: nine probes, nine calls
+    kernel = np.zeros((3, 3))
+    for r in range(3):
+        for c in range(3):
+            probe = np.zeros((1, 3, 3))
+            probe[0, r, c] = 1
+            kernel[r, c] = apply_filter(probe)[0, 0, 0]
+    return kernel
+
+
+def _wrong_q4_regression(apply_filter):  # a typical mistake: fits the kernel, which the prompt rules out
+    images = np.random.default_rng(0).normal(size=(4, 8, 8))
+    windows = np.lib.stride_tricks.sliding_window_view(images, (3, 3), axis=(1, 2)).reshape(-1, 9)
+    return np.linalg.lstsq(windows, apply_filter(images).ravel(), rcond=None)[0].reshape(3, 3)
+
+
+def _reference_q4(apply_filter):
+    probe = np.zeros((1, 5, 5))
+    probe[0, 2, 2] = 1
+    return np.flip(apply_filter(probe)[0])
 
 
 q4 = Exercise(
-    "Exercise 4 · The best kernel in one step",
+    "Exercise 4 · Read a filter with one probe",
     test=_test_q4,
     hint="""\
-        Each output is one patch's 9 pixels times the 9 weights, summed. If every 3 x 3 patch
-        of the images were one row of a matrix P, with 9 columns, what would P @ w be, and
-        which array, flattened, should it come close to? Lessons 04-05 cut images into
-        patches with np.lib.stride_tricks.sliding_window_view: along which axes here? And in
-        what order must the 9 weights come out, to be reshaped into the kernel?""",
+        Choose an input that makes each output equal to a single weight: an image that is
+        0 everywhere except one pixel equal to 1. On paper, with a 5 x 5 image and the 1 in
+        its centre: the 'valid' output is 3 x 3; which weight of the kernel multiplies the 1
+        in the window of output (0, 0), top left? And in the window of output (2, 2)?""",
     solution="""\
-        def fit_kernel_least_squares(x, y):
-            P = np.lib.stride_tricks.sliding_window_view(x, (3, 3), axis=(1, 2)).reshape(-1, 9)  # one row per patch
-            w, *_ = np.linalg.lstsq(P, y.reshape(-1), rcond=None)
-            return w.reshape(3, 3)""",
+        def read_kernel(apply_filter):
+            probe = np.zeros((1, 5, 5))
+            probe[0, 2, 2] = 1  # one bright pixel in the middle of a black 5 x 5 image
+            response = apply_filter(probe)[0]  # 3 x 3: output (i, j) is kernel[2 - i, 2 - j]
+            return np.flip(response)  # so the kernel is the response rotated by 180°""",
     reference=_reference_q4,
     wrong_answers=(
-        lambda x, y: _reference_q4(x, y).T,             # patch and weight orders differ
-        lambda x, y: np.flip(_reference_q4(x, y)),       # flipped
-        lambda x, y: _reference_q4(x, y).ravel(),        # not reshaped
-        lambda x, y: np.linalg.lstsq(np.lib.stride_tricks.sliding_window_view(x, (3, 3), axis=(1, 2)).reshape(-1, 9),
-                                     y.reshape(-1), rcond=None),  # kept all four results of lstsq
-        _wrong_q4_unflattened,                           # raises inside lstsq: reported in one short sentence
-        _wrong_q4_gradient_descent,
+        _wrong_q4_not_flipped,
+        _wrong_q4_batch_axis,
+        _wrong_q4_one_call_per_weight,
+        _wrong_q4_regression,
+        lambda apply_filter: np.zeros((3, 3)),  # never calls the filter
     ),
     level=3,
     kinds=("code", "beyond"),
+    explanation="""\
+        One bright pixel is an *impulse*; what a filter makes of it is its *impulse
+        response*. For a correlation, like Conv2D's, it is the kernel rotated by 180°; for a
+        convolution, which flips the kernel first, it is the kernel itself. Any filter that
+        is a weighted sum of a window slid over the image can be read this way, even one
+        you only have as a black box.""",
 )
