@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["animate_correlation", "compare_kernels", "draw_histogram", "plot_accuracy_vs_shift", "plot_confusion_matrix", "plot_history", "plot_shift_tolerance", "plot_training", "show_attribution", "show_conv_geometry", "show_correlation_step", "show_feature_maps", "show_filtered", "show_filtered_images", "show_filters", "show_images", "show_images_and_histograms", "show_kernel", "show_kernels", "show_padding_modes", "show_pixel_values", "show_pooling", "show_predictions", "show_receptive_fields"]
+__all__ = ["animate_correlation", "compare_kernels", "draw_histogram", "plot_accuracy_vs_shift", "plot_confusion_matrix", "plot_history", "plot_shift_tolerance", "plot_training", "show_attribution", "show_conv_geometry", "show_correlation_step", "show_digit_predictions", "show_feature_maps", "show_filtered", "show_filtered_images", "show_filters", "show_images", "show_images_and_histograms", "show_kernel", "show_kernels", "show_padding_modes", "show_pixel_values", "show_pooling", "show_predictions", "show_receptive_fields"]
 
 
 def _as_image_list(images) -> list[np.ndarray]:
@@ -523,7 +523,7 @@ def _label_marks(top, ax, marked) -> None:
         right = level > 127  # write on the side with room
         top.annotate(f"{count:,}", xy=(level, count / 2), xycoords=ax.transData, xytext=(-6 if right else 6, 0),
                      textcoords="offset points", ha="right" if right else "left", va="center", color="tab:red", fontsize="large",
-                     zorder=5, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+                     zorder=5, bbox={"facecolor": "white", "edgecolor": "none", "pad": 2})  # opaque: readable over grey bars
 
 
 def show_images_and_histograms(
@@ -631,7 +631,7 @@ def plot_history(
         epochs = np.arange(1, len(history[metric]) + 1)
         for k, (prefix, label) in enumerate(curves.items()):
             if f"{prefix}{metric}" in history:
-                colour, marker, line = styles.get(prefix, (f"C{2 + k}", "^", "--"))
+                colour, marker, line = styles.get(prefix, (("black", "tab:gray")[k % 2], "^", "--"))
                 ax.plot(epochs, np.asarray(history[f"{prefix}{metric}"], dtype=float), color=colour, marker=marker,
                         linestyle=line, label=label)
         ax.set_xlabel("epoch")
@@ -1218,4 +1218,67 @@ def show_filtered_images(images: dict, *, cmap: str = "gray", vmin: float = 0.0,
     fig.tight_layout()
     if colorbar:
         fig.colorbar(shown, ax=list(axes.flat), fraction=0.03, pad=0.02, extend=extend, label=label)
+    return fig
+
+
+def show_digit_predictions(
+    images,
+    y_true,
+    probabilities,
+    *,
+    show_probabilities: bool = False,
+    ncols: int = 8,
+    suptitle: str | None = None,
+    size: float = 1.6,
+) -> Figure:
+    """Digits titled with the network's answer, "says 7"; a wrong answer in red, with "true: 9" (lesson 08).
+
+    Parameters
+    ----------
+    images
+        uint8 (0..255) or float (0..1) images, ``(N, H, W)`` or ``(N, H, W, 1)``.
+    y_true
+        The true labels, ``(N,)``.
+    probabilities
+        The model's output for these images, ``(N, classes)``: its answer is the argmax.
+    show_probabilities
+        Also print the answer's probability and the runner-up with its probability
+        ("says 4: 55 %", "then 9: 40 %").
+    ncols, suptitle, size
+        Panels per row, a title over the figure, inches per panel.
+    """
+    items = [np.squeeze(np.asarray(im)) for im in _as_image_list(np.asarray(images))]
+    y_true = np.asarray(y_true)
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    n = len(items)
+    if n == 0:
+        raise ValueError("images is empty: there is nothing to show")
+    if y_true.shape != (n,):
+        raise ValueError(f"y_true must have one label per image ({n}), got shape {y_true.shape}")
+    if probabilities.ndim != 2 or probabilities.shape[0] != n or probabilities.shape[1] < 2:
+        raise ValueError(f"probabilities must have shape ({n}, classes) with at least 2 classes, got shape {probabilities.shape}")
+    order = np.argsort(-probabilities, axis=1, kind="stable")
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    lines = (2 if show_probabilities else 1) + int(np.any(order[:, 0] != y_true))
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False,
+                             figsize=(size * ncols, (size + 0.25 * lines + 0.1) * nrows + (0.45 if suptitle else 0)))
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= n:
+            continue
+        image = items[i]
+        ax.imshow(image, cmap="gray", vmin=0, vmax=255 if image.dtype == np.uint8 else 1)
+        first, second = int(order[i, 0]), int(order[i, 1])
+        wrong = first != int(y_true[i])
+        if show_probabilities:
+            text = f"says {first}: {100 * probabilities[i, first]:.0f} %\nthen {second}: {100 * probabilities[i, second]:.0f} %"
+        else:
+            text = f"says {first}"
+        if wrong:
+            text += f"\ntrue: {int(y_true[i])}"
+        ax.set_title(text, fontsize=11, color="tab:red" if wrong else "black")
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=12)
+    fig.tight_layout()
     return fig

@@ -59,101 +59,140 @@ q1 = Exercise(
 )
 
 
-# ---- q2: predict TensorFlow's SAME padding with a stride -----------------------------------
+# ---- q2: shrink without inventing a pattern ----------------------------------------------
 
 _Q2_EXPLANATIONS = {
-    "a": "right.",
+    "a": (
+        "every value it keeps is a real pixel, but it drops the 3 pixels between two kept ones. The lesson's "
+        "kept pixels traced a slow wave 10 times coarser than the stripes: a false pattern made of real values."
+    ),
     "b": (
-        "3 x 3 is the 'valid' output, floor((7 - 3) / 2) + 1 = 3, without padding. 'same' pads so that "
-        "the output has ceil(n / s) pixels."
+        "padding only adds pixels beyond the border. Inside the photo the stride still keeps every 4th pixel, "
+        "so apart from the border the result is the same as (a)."
     ),
     "c": (
-        "0 before and 1 after is right for an even input such as the lesson's 8 or 512 pixels, where the "
-        "total padding is 1. Recompute the total for 7 pixels: (out - 1) * s + k - n."
+        "a 2 x 2 window with stride 4 covers columns 0-1 of every 4; columns 2 and 3 never count. Half the "
+        "pixels are still skipped, and the stripes still alias (less strongly than with a 1 x 1 kernel)."
     ),
-    "d": (
-        "'same' keeps the input's size only at stride 1. With stride 2 the output has ceil(n / s) pixels."
-    ),
+    "d": "right.",
 }
 
 q2 = Exercise(
-    "Exercise 2 · SAME padding with a stride",
-    test=choice_test("a", _Q2_EXPLANATIONS),
+    "Exercise 2 · Shrinking without inventing a pattern",
+    test=choice_test("d", _Q2_EXPLANATIONS),
     hint="""\
-        Follow the three steps of TensorFlow's rule with n = 7, k = 3, s = 2: the output
-        size ceil(n / s), then the total padding max((out - 1) * s + k - n, 0), then
-        whether that total is odd (the extra pixel goes after) or even.""",
+        For each choice, ask which pixels of a row of 4 (columns 0, 1, 2, 3) take part in
+        an output pixel at stride 4. A false pattern appears when some pixels never take
+        part, so the output can follow a detail that falls between the ones it sees.""",
     solution="""\
-        answer = "a"   # out = ceil(7 / 2) = 4; total = (4 - 1) * 2 + 3 - 7 = 2, even: 1 before, 1 after""",
-    reference="a",
-    wrong_answers=("b", "c", "d", 1),
+        answer = "d"   # the 4 x 4 blocks tile the photo: every pixel counts once, fine stripes average out""",
+    reference="d",
+    wrong_answers=("a", "b", "c", 4),
     explanation="""\
-        The output has ceil(7 / 2) = 4 pixels. The windows start at 0, 2, 4 and 6 of the padded row,
-        and the last one reaches 6 + 3 = 9 pixels: 2 more than the input, an even total, so 1 pixel
-        before and 1 after. With 8 pixels the same layer needs only 1 pixel in all, and it goes after:
-        the padding depends on the input size, not only on the kernel and stride.""",
+        With stride 4 the 4 x 4 blocks tile the photo: every pixel lands in exactly one average, so
+        stripes finer than a block average to a flat gray (the lesson's block averages stayed
+        between 114 and 141) instead of turning into a slow wave. That is why a downsampling kernel
+        should be at least as wide as its stride. A box is still a crude filter: image libraries
+        blur with a Gaussian before they shrink (skimage.transform.rescale(..., anti_aliasing=True)).""",
     level=2,
-    kinds=("predict", "concept"),
+    kinds=("concept",),
 )
 
 
-# ---- q3: a colour image, without Python loops ---------------------------------------------
+# ---- q3: a colour Conv2D layer, without Python loops ---------------------------------------
 
-def _reference_correlate_rgb(image, kernel):
-    windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1))
-    return np.einsum("ijcuv,uvc->ij", windows, kernel)
+def _reference_conv2d(image, kernel):
+    windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1))  # (i, j, c, u, v)
+    return np.einsum("ijcuv,uvcf->ijf", windows, kernel)
 
 
-def _test_correlate_rgb(function):
-    expect_source_avoids(function, loops=True, why="Use sliding_window_view and one np.einsum (or one sum over axes).")
+def _test_conv2d(function):
+    expect_source_avoids(function, loops=True, why="Use sliding_window_view and one np.einsum.")
     rng = np.random.default_rng(4)
     image = rng.normal(size=(9, 11, 3))
-    kernel = rng.normal(size=(3, 4, 3))
+    kernel = rng.normal(size=(3, 4, 3, 2))
     got = call(function, image.copy(), kernel.copy())
-    expected = _reference_correlate_rgb(image, kernel)
-    if isinstance(got, np.ndarray) and got.shape == expected.shape + (3,):
-        raise Wrong(
-            f"got shape {got.shape}: you filtered each channel but did not add the channels up. "
-            "A conv layer sums over the input channels too: one output value per position."
-        )
-    if isinstance(got, np.ndarray) and got.shape == expected.shape:
-        if np.allclose(got, _reference_correlate_rgb(image, kernel[::-1, ::-1])):
-            raise Wrong("your result is the convolution (kernel flipped); pair each window with kernel[u, v, c].")
-    expect_array(got, expected, "my_correlate_rgb(image, kernel) on a 9 x 11 x 3 image with a 3 x 4 x 3 kernel", atol=1e-9)
+    if hasattr(got, "numpy"):
+        got = got.numpy()
+    expected = _reference_conv2d(image, kernel)
+    what = "my_conv2d(image, kernel) on a 9 x 11 x 3 image with a 3 x 4 x 3 x 2 kernel"
+    if isinstance(got, np.ndarray):
+        if got.shape == (7, 8, 3, 2):
+            raise Wrong(
+                f"{what}: got shape {got.shape}, one result per input channel and filter. A conv layer adds up "
+                "its input channels: one value per position and filter, shape (7, 8, 2)."
+            )
+        if got.shape == (2, 7, 8):
+            raise Wrong(f"{what}: got shape {got.shape}, filters first. Keras keeps channels last: out[i, j, f], "
+                        "shape (7, 8, 2).")
+        if got.shape == (7, 8):
+            raise Wrong(f"{what}: got shape {got.shape}; every filter (the last axis of the kernel) gives its own "
+                        "output channel: shape (7, 8, 2).")
+        if got.shape == expected.shape and np.allclose(got, _reference_conv2d(image, kernel[::-1, ::-1])):
+            raise Wrong(f"{what}: your result is the convolution (kernel flipped); pair each window pixel "
+                        "with kernel[u, v, c, f].")
+    expect_array(got, expected, what, atol=1e-9)
 
 
-def _rgb_with_loops(image, kernel):
-    return sum(correlate2d(image[..., c], kernel[..., c], padding="valid") for c in range(image.shape[2]))
+def _conv2d_with_loops(image, kernel):
+    return np.stack([sum(correlate2d(image[..., c], kernel[..., c, f], padding="valid") for c in range(image.shape[2]))
+                     for f in range(kernel.shape[3])], axis=-1)
 
 
 q3 = Exercise(
-    "Exercise 3 · A colour image, without Python loops",
-    test=_test_correlate_rgb,
+    "Exercise 3 · A colour Conv2D layer, without loops",
+    test=_test_conv2d,
     hint="""\
-        Try it on a small case first: image = np.zeros((5, 6, 3)), then print
-        sliding_window_view(image, (2, 2), axis=(0, 1)).shape. Which axis holds the
-        channel? In np.einsum, give each axis of the windows and of the kernel a letter,
-        the same letter for the same thing in both, and keep only the two position
-        letters after the ->.""",
+        Try a small case first: make image = np.zeros((5, 6, 3)) and look at the shape that
+        sliding_window_view gives when it slides a 2 x 2 window over the first two axes only.
+        Which axis holds the channel, which the window? Then give every axis of the windows
+        and of the kernel (kh, kw, in, out) a letter, the same letter for the same thing in
+        both, and after the -> keep the letters of the result's axes, channels last.""",
     solution="""\
-        def my_correlate_rgb(image, kernel):
+        def my_conv2d(image, kernel):
             windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1))
-            return np.einsum("ijcuv,uvc->ij", windows, kernel)   # sum over channels and window""",
-    reference=_reference_correlate_rgb,
+            return np.einsum("ijcuv,uvcf->ijf", windows, kernel)   # windows: (i, j, c, u, v)""",
+    reference=_reference_conv2d,
     wrong_answers=(
-        lambda image, kernel: np.einsum(  # per channel, not summed
-            "ijcuv,uvc->ijc", np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1)), kernel),
+        lambda image, kernel: np.einsum(  # channels not added up
+            "ijcuv,uvcf->ijcf", np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1)), kernel),
+        lambda image, kernel: np.einsum(  # filters first
+            "ijcuv,uvcf->fij", np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1)), kernel),
         lambda image, kernel: np.einsum(  # convolution
-            "ijcuv,uvc->ij", np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1)),
+            "ijcuv,uvcf->ijf", np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1)),
             kernel[::-1, ::-1]),
-        lambda image, kernel: np.einsum(  # axes mixed up: reads the kernel as (c, u, v)
-            "ijcuv,cuv->ij", np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1)),
-            kernel.reshape(kernel.shape[2], kernel.shape[0], kernel.shape[1])),
-        _rgb_with_loops,
+        _conv2d_with_loops,
     ),
+    explanation="""\
+        One np.einsum is a whole Conv2D layer without bias: "ijcuv,uvcf->ijf" sums over the window
+        (u, v) and the input channels (c), one output channel per filter (f). Keras adds a bias per
+        filter and an activation, and that is all a convolutional layer computes.""",
     level=2,
     kinds=("code",),
 )
+
+
+def compare_conv2d_with_keras(my_conv2d) -> None:
+    """Print whether a Keras ``Conv2D`` with the same weights equals ``my_conv2d`` (exercise 3).
+
+    Runs only once exercise 3 passes; otherwise it says so (so "Run all" goes through).
+    """
+    if not q3.evaluate(my_conv2d).passed:
+        print("Answer exercise 3 first (its check must pass), then run this cell again.")
+        return
+    import keras
+
+    rng = np.random.default_rng(0)
+    image = rng.normal(size=(10, 12, 3))
+    kernel = rng.normal(size=(3, 3, 3, 4))
+    layer = keras.layers.Conv2D(4, 3, padding="valid", use_bias=False, name="colour")
+    layer.build((None, 10, 12, 3))
+    layer.set_weights([kernel.astype("float32")])
+    from_keras = np.asarray(layer(image[None].astype("float32")))[0]
+    mine = np.asarray(my_conv2d(image, kernel))
+    agree = mine.shape == from_keras.shape and np.allclose(mine, from_keras, atol=1e-4)
+    print(f"10 x 12 x 3 image, 4 filters of 3 x 3 x 3: Keras gives {from_keras.shape}, your function "
+          f"{mine.shape}; the same numbers (to float32 precision): {agree}")
 
 
 # ---- q4: a dilated kernel ----------------------------------------------------------------------
