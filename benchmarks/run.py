@@ -5,6 +5,8 @@
     python benchmarks/run.py --full-recipes mnist  # only the MNIST recipe in full
     python benchmarks/run.py --only notebooks      # one or more of: notebooks training convolution suite
     python benchmarks/run.py --only training --reuse-recipes   # re-measure the course models only
+    python benchmarks/run.py --only notebooks --lessons 08 09  # only these lessons
+    ONEDNN_MAX_CPU_ISA=AVX2 python benchmarks/run.py --only training   # as on an AVX2-only laptop
 
 Sections:
 
@@ -71,6 +73,9 @@ def machine() -> dict:
         cpuinfo = Path("/proc/cpuinfo").read_text()
         model = re.search(r"model name\s*:\s*(.+)", cpuinfo)
         info["cpu"] = model.group(1).strip() if model else platform.processor()
+        flags = re.search(r"flags\s*:\s*(.+)", cpuinfo)
+        flags = set(flags.group(1).split()) if flags else set()
+        info["cpu_isa"] = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "older than AVX2"
         mem = re.search(r"MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text())
         info["memory_gb"] = round(int(mem.group(1)) / 1024**2, 1) if mem else None
     except OSError:
@@ -82,6 +87,10 @@ def machine() -> dict:
             info[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             info[package] = None
+    # What oneDNN (TensorFlow's CPU kernels) may use: ONEDNN_MAX_CPU_ISA=AVX2 on an AVX-512
+    # machine shows what an AVX2-only laptop gets.
+    forced = os.environ.get("ONEDNN_MAX_CPU_ISA")
+    info["isa"] = forced.upper().replace("AVX512_CORE", "AVX-512") if forced else info.get("cpu_isa", "unknown")
     info["load_average_at_start"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     return info
 
@@ -141,9 +150,16 @@ def bench_notebook(path: Path) -> dict:
     return {"notebook": path.name, "seconds": round(seconds, 1), "peak_rss_mb": round(peak) if peak else None}
 
 
-def section_notebooks() -> list[dict]:
+def section_notebooks(only: list[str] | None = None, previous: list[dict] | None = None) -> list[dict]:
+    """Every lesson, or only those whose two-digit numbers are in ``only`` (the others keep
+    their ``previous`` rows)."""
     rows = []
+    kept = {r["notebook"]: r for r in previous or []}
     for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        if only and path.name[:2] not in only:
+            if path.name in kept:
+                rows.append(kept[path.name])
+            continue
         print(f"  {path.name:48s}", end=" ", flush=True)
         row = bench_notebook(path)
         print(f"{row['seconds']:6.1f} s  {row['peak_rss_mb']} MB", flush=True)
@@ -295,20 +311,22 @@ def check_budgets(results: dict) -> list[str]:
         if row["peak_rss_mb"] is not None:
             verdict(row["peak_rss_mb"] <= BUDGETS["notebook_peak_rss_mb"],
                     f"{row['notebook']}: peak RSS {row['peak_rss_mb']} MB (budget {BUDGETS['notebook_peak_rss_mb']} MB)")
-    training = results.get("training", {})
-    for data, label in (("mnist", "MNIST"), ("fashion", "Fashion-MNIST")):
-        if data not in training:
-            continue
-        t = training[data]
-        acc, secs = t["course"]["test_accuracy"], t["course"]["train_seconds"]
-        verdict(acc >= BUDGETS[f"{data}_accuracy"], f"{label} course CNN test accuracy {acc:.4f} (budget >= {BUDGETS[f'{data}_accuracy']})")
-        verdict(secs <= BUDGETS[f"{data}_train_seconds"], f"{label} course CNN training {secs:.1f} s (budget <= {BUDGETS[f'{data}_train_seconds']} s)")
-        verdict(t["time_ratio"] <= BUDGETS[f"{data}_time_ratio"],
-                f"{label} course/recipe training time {t['time_ratio']:.3f} (budget <= {BUDGETS[f'{data}_time_ratio']:.3f})"
-                + (" [recipe time estimated]" if t["recipe"].get("estimated") else ""))
-        recipe_acc = t["recipe"].get("test_accuracy")
-        if recipe_acc is not None:
-            verdict(acc > recipe_acc, f"{label} course accuracy {acc:.4f} above the recipe's {recipe_acc:.4f}")
+    by_isa = results.get("training_by_isa") or ({"unknown ISA": results["training"]} if results.get("training") else {})
+    for isa, training in by_isa.items():
+        for data, label in (("mnist", "MNIST"), ("fashion", "Fashion-MNIST")):
+            if data not in training:
+                continue
+            t = training[data]
+            label = f"[{isa}] {label}"
+            acc, secs = t["course"]["test_accuracy"], t["course"]["train_seconds"]
+            verdict(acc >= BUDGETS[f"{data}_accuracy"], f"{label} course CNN test accuracy {acc:.4f} (budget >= {BUDGETS[f'{data}_accuracy']})")
+            verdict(secs <= BUDGETS[f"{data}_train_seconds"], f"{label} course CNN training {secs:.1f} s (budget <= {BUDGETS[f'{data}_train_seconds']} s)")
+            verdict(t["time_ratio"] <= BUDGETS[f"{data}_time_ratio"],
+                    f"{label} course/recipe training time {t['time_ratio']:.3f} (budget <= {BUDGETS[f'{data}_time_ratio']:.3f})"
+                    + (" [recipe time estimated]" if t["recipe"].get("estimated") else ""))
+            recipe_acc = t["recipe"].get("test_accuracy")
+            if recipe_acc is not None:
+                verdict(acc > recipe_acc, f"{label} course accuracy {acc:.4f} above the recipe's {recipe_acc:.4f}")
     conv = results.get("convolution", {}).get("correlate2d", [])
     for row in conv:
         if row["kernel"] == 3 and row["image"] == 512:
@@ -340,10 +358,15 @@ def markdown(results: dict, budget_lines: list[str]) -> str:
         out += [f"| {r['notebook']} | {r['seconds']} | {r['peak_rss_mb']} |" for r in results["notebooks"]]
         total = sum(r["seconds"] for r in results["notebooks"])
         out += [f"| **all** | **{total:.0f}** | |", ""]
-    if results.get("training"):
-        out += ["## Training: course models vs tutorial recipes", "",
+    by_isa = results.get("training_by_isa") or ({"unknown ISA": results["training"]} if results.get("training") else {})
+    for isa, training in by_isa.items():
+        out += [f"## Training on {isa}: course models vs tutorial recipes", "",
+                f"Measured {training.get('measured', 'earlier')}; CPU kernels limited to {isa} "
+                "(ONEDNN_MAX_CPU_ISA when it is set). Trained on the first 55,000 training images.", "",
                 "| Data | Model | Epochs | Batch | Training (s) | Test accuracy | Parameters |", "|---|---|---:|---:|---:|---:|---:|"]
-        for data, t in results["training"].items():
+        for data, t in training.items():
+            if data == "measured":
+                continue
             for kind in ("course", "recipe"):
                 r = t[kind]
                 acc = f"{r['test_accuracy']:.4f}" if r.get("test_accuracy") is not None else "not run"
@@ -352,10 +375,13 @@ def markdown(results: dict, budget_lines: list[str]) -> str:
                     secs += f" (median of {', '.join(f'{v:.1f}' for v in r['train_seconds_runs'])})"
                 out.append(f"| {data} | {r['model']} | {r['recipe_epochs'] if kind == 'recipe' else r['epochs']} | {r['batch_size']} | {secs} | {acc} | {r['parameters']:,} |")
             out.append(f"| {data} | **course / recipe time** | | | **{t['time_ratio']:.3f}** | | |")
-        out += ["", "Each course model is trained several times in fresh processes and the median run "
+        out += [""]
+    if by_isa:
+        out += ["Each course model is trained several times in fresh processes and the median run "
                 "counts: on this virtual machine one epoch sometimes takes 30 % longer than the next. "
                 "Recipe times marked (est.) come from the reduced-epoch mode: one epoch timed, the "
-                "others assumed as long as it; `--full-recipes` trains them completely.", ""]
+                "others assumed as long as it; `--full-recipes` trains them completely. "
+                "`ONEDNN_MAX_CPU_ISA=AVX2 make bench` measures what an AVX2-only laptop gets.", ""]
     conv = results.get("convolution")
     if conv:
         out += ["## Convolution: `correlate2d` time relative to other routes", "",
@@ -407,6 +433,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="runs of each course model; the median counts (default 3)")
     parser.add_argument("--reuse-recipes", action="store_true",
                         help="keep the recipes' results of the previous run (they take minutes) and re-measure only the course models")
+    parser.add_argument("--lessons", nargs="+", metavar="NN", help="notebooks section: only these lessons (e.g. 08 09)")
     parser.add_argument("--no-readme", action="store_true", help="do not touch README.md")
     args = parser.parse_args(argv)
     sections = args.only or ["notebooks", "training", "convolution", "suite"]
@@ -420,11 +447,15 @@ def main(argv: list[str]) -> int:
         print(f"== {name}", flush=True)
         results.setdefault("measured", {})[name] = results["machine"]["date"]
         if name == "notebooks":
-            results["notebooks"] = section_notebooks()
+            results["notebooks"] = section_notebooks(args.lessons, results.get("notebooks"))
         elif name == "training":
             full = [] if args.full_recipes is None else (args.full_recipes or ["mnist", "fashion"])
-            previous = results.get("training") if args.reuse_recipes else None
-            results["training"] = section_training(full, args.repeats, previous)
+            isa = results["machine"]["isa"]
+            by_isa = results.setdefault("training_by_isa", {})
+            previous = by_isa.get(isa) if args.reuse_recipes else None
+            by_isa[isa] = section_training(full, args.repeats, previous)
+            by_isa[isa]["measured"] = results["machine"]["date"]
+            results["training"] = by_isa[isa]
         elif name == "convolution":
             results["convolution"] = section_convolution()
         elif name == "suite":

@@ -30,8 +30,13 @@ from helpers.training import one_cycle_schedule
 __all__ = [
     "RECIPES",
     "Recipe",
+    "VALIDATION_SIZE",
     "activation_model",
     "class_scores",
+    "DesignRow",
+    "compile_one_cycle",
+    "design_results",
+    "course_cnn_layers",
     "dense_baseline",
     "fashion_cnn",
     "mnist_cnn",
@@ -113,75 +118,115 @@ def _check_plan(epochs: int, batch_size: int, train_size: int) -> None:
 MNIST_CNN_PLAN = {"batch_size": 128, "epochs": 3}
 FASHION_CNN_PLAN = {"batch_size": 128, "epochs": 6}
 DENSE_BASELINE_PLAN = {"batch_size": 128, "epochs": 10}
+COURSE_FILTERS = (24, 48)
+VALIDATION_SIZE = 5_000
+"""The course trains on the first 55,000 training images and keeps the last 5,000 for validation."""
 
 
-def _course_cnn(name: str, *, dropout: float, filters: tuple[int, int] = (24, 48)) -> keras.Sequential:
-    """The body and head shared by the course's MNIST and Fashion-MNIST CNNs."""
-    return keras.Sequential(
-        [
-            keras.Input(shape=INPUT_SHAPE),
-            layers.Conv2D(filters[0], 5, activation="relu", name="conv1"),  # 28 -> 24
-            layers.MaxPooling2D(2, name="pool1"),  # 24 -> 12
-            layers.BatchNormalization(name="bn1"),
-            layers.Conv2D(filters[1], 3, activation="relu", name="conv2"),  # 12 -> 10
-            layers.MaxPooling2D(2, name="pool2"),  # 10 -> 5
-            layers.BatchNormalization(name="bn2"),
-            layers.Flatten(name="flatten"),  # 5 * 5 * 48 = 1200
-            layers.Dense(128, activation="relu", name="dense"),
-            layers.Dropout(dropout, name="dropout"),
-            layers.Dense(10, activation="softmax", name="class_probabilities"),
-        ],
-        name=name,
-    )
+def course_cnn_layers(
+    *,
+    filters: tuple[int, int] = COURSE_FILTERS,
+    first_kernel: int = 5,
+    batch_norm: bool = True,
+    dropout: float = 0.3,
+    dense: int = 128,
+) -> list[keras.layers.Layer]:
+    """The layers of the course's CNN, without the input (lessons 08-10).
+
+    Conv2D(filters[0], first_kernel) -> MaxPool(2) -> [BatchNorm] -> Conv2D(filters[1], 3)
+    -> MaxPool(2) -> [BatchNorm] -> Flatten -> Dense(dense, ReLU) -> Dropout(dropout)
+    -> Dense(10) named ``class_scores`` (the logits) -> Softmax named
+    ``class_probabilities``. Keeping the softmax as a layer of its own makes the class
+    scores one ``keras.Model(model.inputs, model.get_layer("class_scores").output)`` away
+    (lesson 10). Put them after ``keras.Input`` (and any augmentation layer) in a
+    ``keras.Sequential``.
+    """
+    for arg, value in (("first_kernel", first_kernel), ("dense", dense), *((f"filters[{i}]", f) for i, f in enumerate(filters))):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{arg} must be a positive whole number, got {value!r}")
+    if len(filters) != 2:
+        raise ValueError(f"filters must hold two numbers (first and second convolution), got {filters!r}")
+    if not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
+    norm = (lambda name: [layers.BatchNormalization(name=name)]) if batch_norm else (lambda name: [])
+    return [
+        layers.Conv2D(filters[0], first_kernel, activation="relu", name="conv1"),
+        layers.MaxPooling2D(2, name="pool1"),
+        *norm("bn1"),
+        layers.Conv2D(filters[1], 3, activation="relu", name="conv2"),
+        layers.MaxPooling2D(2, name="pool2"),
+        *norm("bn2"),
+        layers.Flatten(name="flatten"),
+        layers.Dense(dense, activation="relu", name="dense"),
+        layers.Dropout(dropout, name="dropout"),
+        layers.Dense(10, name="class_scores"),
+        layers.Softmax(name="class_probabilities"),
+    ]
 
 
-def _compiled_course_cnn(name: str, dropout: float, peak: float, epochs: int, batch_size: int, train_size: int) -> keras.Model:
-    """The course CNN compiled with Adam and a one-cycle schedule over exactly this plan."""
+def compile_one_cycle(
+    model: keras.Model, *, epochs: int, batch_size: int, train_size: int, peak_learning_rate: float = 3e-3
+) -> keras.Model:
+    """Compile ``model`` with Adam and a one-cycle learning rate that ends with training.
+
+    The schedule rises for the first 20 % of the ``ceil(train_size / batch_size) * epochs``
+    steps, then falls to zero, so pass exactly the plan you train with. Loss: sparse
+    categorical cross-entropy on the probabilities; metric: accuracy. Returns the model.
+    """
     _check_plan(epochs, batch_size, train_size)
-    model = _course_cnn(name, dropout=dropout)
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
     model.compile(
-        optimizer=_adam_one_cycle(peak, epochs=epochs, batch_size=batch_size, train_size=train_size),
+        optimizer=_adam_one_cycle(peak_learning_rate, epochs=epochs, batch_size=batch_size, train_size=train_size),
         loss=_LOSS,
         metrics=["accuracy"],
     )
     return model
 
 
+def _course_model(name: str, *, epochs: int, batch_size: int, train_size: int, peak_learning_rate: float, **layer_options) -> keras.Model:
+    model = keras.Sequential([keras.Input(shape=INPUT_SHAPE), *course_cnn_layers(**layer_options)], name=name)
+    return compile_one_cycle(model, epochs=epochs, batch_size=batch_size, train_size=train_size,
+                             peak_learning_rate=peak_learning_rate)
+
+
 def mnist_cnn(
     *,
     epochs: int = MNIST_CNN_PLAN["epochs"],
     batch_size: int = MNIST_CNN_PLAN["batch_size"],
-    train_size: int = TRAIN_SIZE,
+    train_size: int = TRAIN_SIZE - VALIDATION_SIZE,
     peak_learning_rate: float = 3e-3,
     name: str = "mnist_cnn",
+    **layer_options,
 ) -> keras.Model:
-    """The course's MNIST CNN, tuned for a CPU: >= 99.2 % in 3 epochs (lesson 08).
+    """The course's MNIST CNN (lesson 08): :func:`course_cnn_layers` with dropout 0.3.
 
-    Conv2D(24, 5x5)-MaxPool-BatchNorm, Conv2D(48, 3x3)-MaxPool-BatchNorm, Flatten,
-    Dense(128) with dropout 0.3, Dense(10). Batch norm sits *after* pooling, where the
-    maps are 4 times smaller (cheaper on a CPU). Adam with a one-cycle learning rate
-    over exactly ``epochs`` epochs of ``train_size`` samples in batches of
-    ``batch_size``: the schedule must know when training ends, so pass the values you
-    train with.
+    Adam with a one-cycle learning rate over exactly ``epochs`` epochs of ``train_size``
+    samples in batches of ``batch_size``: the schedule must know when training ends, so
+    pass the values you train with. ``layer_options`` go to :func:`course_cnn_layers`.
     """
-    return _compiled_course_cnn(name, 0.3, peak_learning_rate, epochs, batch_size, train_size)
+    layer_options.setdefault("dropout", 0.3)
+    return _course_model(name, epochs=epochs, batch_size=batch_size, train_size=train_size,
+                         peak_learning_rate=peak_learning_rate, **layer_options)
 
 
 def fashion_cnn(
     *,
     epochs: int = FASHION_CNN_PLAN["epochs"],
     batch_size: int = FASHION_CNN_PLAN["batch_size"],
-    train_size: int = TRAIN_SIZE,
+    train_size: int = TRAIN_SIZE - VALIDATION_SIZE,
     peak_learning_rate: float = 3e-3,
     name: str = "fashion_cnn",
+    **layer_options,
 ) -> keras.Model:
-    """The course's Fashion-MNIST CNN: >= 92 % within a minute on a 2-core CPU (lesson 09).
+    """The course's Fashion-MNIST CNN (lessons 09-10): the same layers with dropout 0.15.
 
-    The same layers as :func:`mnist_cnn` with less dropout (0.15: in 6 epochs the
-    network underfits more than it overfits), trained for 6 epochs
-    (:data:`RECIPES` ``["fashion_cnn"]``).
+    Trained for :data:`FASHION_CNN_PLAN` epochs (:data:`RECIPES` ``["fashion_cnn"]``);
+    ``layer_options`` go to :func:`course_cnn_layers`.
     """
-    return _compiled_course_cnn(name, 0.15, peak_learning_rate, epochs, batch_size, train_size)
+    layer_options.setdefault("dropout", 0.15)
+    return _course_model(name, epochs=epochs, batch_size=batch_size, train_size=train_size,
+                         peak_learning_rate=peak_learning_rate, **layer_options)
 
 
 def dense_baseline(
@@ -211,7 +256,8 @@ class Recipe:
     """A model and how it is trained: the unit the benchmark compares.
 
     ``build()`` returns a fresh compiled model; train it with ``batch_size`` and
-    ``epochs`` on the full training set of ``dataset`` ("mnist" or "fashion_mnist").
+    ``epochs`` on the course's training part of ``dataset`` ("mnist" or "fashion_mnist"):
+    the first ``TRAIN_SIZE - VALIDATION_SIZE`` (55,000) images.
     """
 
     name: str
@@ -286,10 +332,15 @@ def _check_image(image: np.ndarray, model: keras.Model) -> np.ndarray:
 def class_scores(model: keras.Model, x):
     """The model's class *scores* (logits): its output before the final softmax.
 
-    For a model that ends in ``Dense(..., activation="softmax")`` (all course models),
-    the scores are computed from the last layer's weights; otherwise the output is
-    returned as it is. Works on NumPy arrays and on tensors inside a ``GradientTape``.
+    The course CNNs end in a ``Dense`` layer named ``class_scores`` and a separate
+    ``Softmax``: the scores are that layer's output. For a model whose last ``Dense`` layer
+    has ``activation="softmax"`` (the tutorial recipes, the dense baseline) they are
+    computed from that layer's weights; otherwise the output is returned as it is. Works
+    on NumPy arrays and on tensors inside a ``GradientTape``.
     """
+    names = [layer.name for layer in model.layers]
+    if "class_scores" in names:
+        return keras.Model(model.inputs[0], model.get_layer("class_scores").output)(x, training=False)
     last = model.layers[-1]
     if isinstance(last, layers.Dense) and getattr(last.activation, "__name__", "") == "softmax":
         features = keras.Model(model.inputs[0], model.layers[-2].output)(x, training=False)
@@ -370,3 +421,58 @@ def occlusion_map(
         drop[y:y + patch, x:x + patch] += p[0] - p[i]
         count[y:y + patch, x:x + patch] += 1
     return (drop / np.maximum(count, 1)).astype(np.float32)
+
+
+# ---- the measured design tables (lessons 08-09) ------------------------------------------
+
+@dataclass(frozen=True)
+class DesignRow:
+    """One row of a design table: a way to build and train a network, measured over seeds.
+
+    Accuracies are on the validation part (the last 5,000 training images), never the
+    test set; ``seconds`` is the median wall time of training, ``cpu_seconds`` the median
+    CPU time (all threads), on the ISA the table was measured with.
+    """
+
+    key: str
+    label: str
+    epochs: int
+    batch_size: int
+    seeds: tuple[int, ...]
+    val_accuracies: tuple[float, ...]
+    seconds: float
+    cpu_seconds: float
+
+    @property
+    def mean_accuracy(self) -> float:
+        return float(np.mean(self.val_accuracies))
+
+
+def design_results(dataset: str, isa: str = "AVX2") -> list[DesignRow]:
+    """The design table measured by ``benchmarks/design.py`` for ``dataset`` on ``isa``.
+
+    Shipped with the package (``helpers/measured/design_<dataset>.json``), so the lessons
+    print the same table on Colab. Rows keep the order in which they were measured.
+    """
+    import json
+    from pathlib import Path
+
+    if dataset not in ("mnist", "fashion"):
+        raise ValueError(f"dataset must be 'mnist' or 'fashion', got {dataset!r}")
+    path = Path(__file__).resolve().parent / "measured" / f"design_{dataset}.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: reinstall the course package, or run `python benchmarks/design.py {dataset}`")
+    tables = json.loads(path.read_text())
+    if isa not in tables:
+        measured = sorted(k for k in tables if k != "measured")
+        raise ValueError(f"isa must be one of {measured} (the ISAs {path.name} was measured on), got {isa!r}")
+    rows = []
+    for key, entry in tables[isa].items():
+        runs = entry["runs"]
+        rows.append(DesignRow(
+            key=key, label=entry["label"], epochs=entry["epochs"], batch_size=entry["batch_size"],
+            seeds=tuple(r["seed"] for r in runs), val_accuracies=tuple(r["val_accuracy"] for r in runs),
+            seconds=float(np.median([r["train_seconds"] for r in runs])),
+            cpu_seconds=float(np.median([r["cpu_seconds"] for r in runs])),
+        ))
+    return rows

@@ -22,8 +22,9 @@ def bench():
 
 
 def training_result(acc, secs, recipe_secs, recipe_acc=None):
-    course = {"test_accuracy": acc, "train_seconds": secs}
-    recipe = {"test_accuracy": recipe_acc, "train_seconds": recipe_secs, "estimated": recipe_acc is None}
+    shared = {"model": "m", "epochs": 3, "recipe_epochs": 5, "batch_size": 128, "parameters": 1000}
+    course = {"test_accuracy": acc, "train_seconds": secs, **shared}
+    recipe = {"test_accuracy": recipe_acc, "train_seconds": recipe_secs, "estimated": recipe_acc is None, **shared}
     return {"course": course, "recipe": recipe, "time_ratio": secs / recipe_secs}
 
 
@@ -50,6 +51,20 @@ def test_budgets_met_and_missed(bench):
     assert not any("MNIST course" in l and "Fashion" not in l for l in failed)
     assert any("test suite 420 s" in l for l in lines if l.startswith("ok"))
     assert len(failed) == 5
+
+
+def test_training_budgets_are_judged_per_isa(bench):
+    results = {"training_by_isa": {
+        "AVX-512": {"mnist": training_result(0.993, 20, 60, 0.990), "measured": "today"},
+        "AVX2": {"mnist": training_result(0.993, 36, 60, 0.990), "measured": "today"},
+    }}
+    lines = bench.check_budgets(results)
+    failed = [l for l in lines if l.startswith("FAIL")]
+    assert failed == ["FAIL [AVX2] MNIST course CNN training 36.0 s (budget <= 30 s)"]
+    assert any(l.startswith("ok   [AVX-512] MNIST course CNN training 20.0 s") for l in lines)
+    report = bench.markdown({"machine": {"date": "d", "cores": 2, "system": "s", "python": "3", "numpy": "n",
+                                         "scipy": "s", "tensorflow": "t", "keras": "k"}, **results}, lines)
+    assert "## Training on AVX2" in report and "## Training on AVX-512" in report
 
 
 def test_readme_runtimes_are_refreshed(bench, tmp_path, monkeypatch):

@@ -63,15 +63,49 @@ def test_recipes_match_the_published_training_settings():
 @pytest.mark.parametrize("builder", [models.mnist_cnn, models.fashion_cnn])
 def test_course_cnns(builder):
     model = builder()
+    f1, f2 = models.COURSE_FILTERS
     assert _layer_kinds(model) == ["Conv2D", "MaxPooling2D", "BatchNormalization", "Conv2D", "MaxPooling2D",
-                                   "BatchNormalization", "Flatten", "Dense", "Dropout", "Dense"]
+                                   "BatchNormalization", "Flatten", "Dense", "Dropout", "Dense", "Softmax"]
     assert [layer.output.shape[1:] for layer in model.layers if isinstance(layer, keras.layers.MaxPooling2D)] == [
-        (12, 12, 24), (5, 5, 48)]
-    bn_params = 4 * 24 + 4 * 48  # gamma, beta, moving mean, moving variance per channel
-    expected = conv_params(5, 1, 24) + conv_params(3, 24, 48) + bn_params + dense_params(1200, 128) + dense_params(128, 10)
+        (12, 12, f1), (5, 5, f2)]
+    bn_params = 4 * f1 + 4 * f2  # gamma, beta, moving mean, moving variance per channel
+    expected = conv_params(5, 1, f1) + conv_params(3, f1, f2) + bn_params + dense_params(25 * f2, 128) + dense_params(128, 10)
     assert model.count_params() == expected
-    assert model.layers[-1].activation.__name__ == "softmax"
+    assert model.get_layer("class_scores").activation.__name__ == "linear"  # the logits ...
+    assert model.layers[-1].name == "class_probabilities"  # ... then a separate softmax
     assert isinstance(model.optimizer, keras.optimizers.Adam)
+
+
+def test_course_cnn_layer_options():
+    plain = keras.Sequential([keras.Input(shape=(28, 28, 1)), *models.course_cnn_layers(
+        filters=(8, 16), first_kernel=3, batch_norm=False, dropout=0.0, dense=32)])
+    assert "BatchNormalization" not in _layer_kinds(plain)
+    assert plain.get_layer("conv1").output.shape[1:] == (26, 26, 8)
+    assert plain.get_layer("flatten").output.shape[1:] == (5 * 5 * 16,)
+    assert plain.count_params() == conv_params(3, 1, 8) + conv_params(3, 8, 16) + dense_params(400, 32) + dense_params(32, 10)
+    x = np.random.default_rng(0).random((2, 28, 28, 1)).astype(np.float32)
+    np.testing.assert_allclose(plain.predict(x, verbose=0).sum(axis=1), 1.0, rtol=1e-5)  # probabilities
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [(dict(filters=(8,)), "filters must hold two numbers"),
+     (dict(filters=(8, 0)), r"filters\[1\] must be a positive whole number, got 0"),
+     (dict(first_kernel=2.5), "first_kernel must be a positive whole number"),
+     (dict(dropout=1.0), r"dropout must be in \[0, 1\)")],
+)
+def test_course_cnn_layer_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        models.course_cnn_layers(**kwargs)
+
+
+def test_compile_one_cycle_errors():
+    with pytest.raises(TypeError, match="model must be a keras.Model"):
+        models.compile_one_cycle("model", epochs=1, batch_size=8, train_size=64)
+
+
+def test_course_split_is_55000_and_5000():
+    assert models.TRAIN_SIZE - models.VALIDATION_SIZE == 55_000 and models.VALIDATION_SIZE == 5_000
 
 
 def test_course_cnn_schedule_ends_with_training():
@@ -131,10 +165,11 @@ def test_activation_model_outputs_match_layers(small_cnn):
     act = models.activation_model(small_cnn, names)
     x = np.random.default_rng(0).random((3, 28, 28, 1)).astype(np.float32)
     outputs = act.predict(x, verbose=0)
-    assert [o.shape for o in outputs] == [(3, 24, 24, 24), (3, 12, 12, 24), (3, 10, 10, 48)]
+    f1, f2 = models.COURSE_FILTERS
+    assert [o.shape for o in outputs] == [(3, 24, 24, f1), (3, 12, 12, f1), (3, 10, 10, f2)]
     # the pooled map is the 2x2 maximum of the ReLU map, and the first map is conv1 applied to x
     relu = outputs[0]
-    np.testing.assert_allclose(outputs[1], relu.reshape(3, 12, 2, 12, 2, 24).max(axis=(2, 4)), rtol=1e-6)
+    np.testing.assert_allclose(outputs[1], relu.reshape(3, 12, 2, 12, 2, f1).max(axis=(2, 4)), rtol=1e-6)
     kernel, bias = small_cnn.get_layer("conv1").get_weights()
     direct = tf.nn.relu(tf.nn.conv2d(x, kernel, strides=1, padding="VALID") + bias).numpy()
     np.testing.assert_allclose(relu, direct, rtol=1e-4, atol=1e-5)
