@@ -72,32 +72,34 @@ q1 = Exercise(
 )
 
 
-# ---- 2 · what imshow's stretch does to a halved image ------------------------------------
+# ---- 2 · the stretch does not undo a wrap-around ------------------------------------------
 
 q2 = Exercise(
-    "Exercise 2 · Half as bright?",
-    test=choice_test("b", {
-        "a": "that is what you see with `vmin=0, vmax=255`. Without them, imshow maps each image's own "
-             "smallest value to black and its own largest to white, whatever those values are.",
-        "b": "right.",
-        "c": "the stretch maps the smallest value to black and the largest to white, for `a` and for `b` "
-             "alike; a narrower range is stretched more, but it ends up on the same black..white scale.",
-        "d": "the 0..1 rule is for colour (RGB) images, and `b` is a 2-D uint8 array anyway (`//` keeps the "
-             "dtype). A 2-D image goes through the colour map, with its own min and max at the ends.",
+    "Exercise 2 · Does the stretch rescue it?",
+    test=choice_test("c", {
+        "a": "that is how `np.clip(gray.astype(np.int16) + 100, 0, 255)` looks. `gray + 100` is a uint8 "
+             "array: it wrapped around before imshow saw it, so its brightest pixels now hold small values.",
+        "b": "that would be right for `gray.astype(np.int16) + 100`: the stretch undoes a shift of every "
+             "value. But `gray` is uint8, so the sum wrapped around first, and the stretch only rescales "
+             "the values it receives; it cannot undo the wrap.",
+        "c": "right.",
+        "d": "nothing is above 255: a uint8 array cannot hold 256 or more, the sum wrapped around "
+             "(modulo 256) instead. Clipping to white is what imshow does to float colour images above 1.",
     }),
     hint="""\
-        Think about where `a`'s smallest and largest values land on screen, then `b`'s.
-        The lesson's dull face (values 100..131) is a clue.""",
+        Take it in the order the computer does: first, what does the array `gray + 100` hold
+        (what is its dtype)? Only then, what does imshow's stretch do to the values it receives?""",
     solution="""\
-        answer = "b"   # imshow stretches each image from its own min (black) to its own max (white)""",
-    reference="b",
-    wrong_answers=("a", "c", "d", "e", 2),
+        answer = "c"   # the wrap happens in the array; the stretch keeps the order of the values""",
+    reference="c",
+    wrong_answers=("a", "b", "d", "e", 3),
     level=2,
     kinds=("concept",),
     explanation="""\
-        Without vmin and vmax, imshow maps b's darkest value to black and its brightest to
-        white, exactly as it does for a; halving every value changes nothing you can see
-        (apart from rounding). Only `vmin=0, vmax=255` shows that b is darker.""",
+        The wrap happens in the array, before imshow sees it: pixels above 155 now hold 0..99,
+        the darkest values of all. The stretch maps the smallest value to black and the largest
+        to white, keeping the order, so those pixels stay dark. `gray + 100` already spans
+        0..255 here, so the stretch changes nothing at all. Run the next cell to see it.""",
 )
 
 
@@ -149,8 +151,8 @@ q3 = Exercise(
         of their shape. Before adding two channels, ask: what range can their sum reach,
         and does uint8 hold all of it?""",
     solution="""\
-        def red_mask(rgb):
-            red, green, blue = (rgb[..., k].astype(np.int16) for k in range(3))  # int16: no wrap-around
+        def red_mask(image):
+            red, green, blue = (image[..., k].astype(np.int16) for k in range(3))  # int16: no wrap-around
             return red > green + blue""",
     reference=_reference_red_mask,
     wrong_answers=(
@@ -240,8 +242,8 @@ q4 = Exercise(
         two formulas by a condition); then the weighted sum over the last axis, as the lesson
         computed luminance. Compare with color.rgb2xyz(astronaut)[..., 1] once it passes.""",
     solution="""\
-        def linear_luminance(rgb):
-            c = rgb / 255                                                         # 0..1, still gamma-encoded
+        def linear_luminance(image):
+            c = image / 255                                                         # 0..1, still gamma-encoded
             linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)  # light, per channel
             return linear @ np.array([0.2126, 0.7152, 0.0722])""",
     reference=_reference_linear_luminance,
