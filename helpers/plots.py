@@ -183,9 +183,9 @@ def show_pooling(
         colour = _WINDOW_COLOURS[k % len(_WINDOW_COLOURS)]
         d = inset + step * (k % 3)
         ax_in.add_patch(plt.Rectangle((j * stride - 0.5 + d, i * stride - 0.5 + d), size - 2 * d, size - 2 * d,
-                                      fill=False, edgecolor=colour, linewidth=3))
+                                      fill=False, edgecolor=colour, linewidth=4))
         # output boxes drawn a little inside their cell, so neighbouring boxes do not hide each other
-        ax_out.add_patch(plt.Rectangle((j - 0.42, i - 0.42), 0.84, 0.84, fill=False, edgecolor=colour, linewidth=3))
+        ax_out.add_patch(plt.Rectangle((j - 0.42, i - 0.42), 0.84, 0.84, fill=False, edgecolor=colour, linewidth=4))
     ax_in.set_title(f"input {x.shape[0]} x {x.shape[1]}", fontsize=13)
     ax_out.set_title(f"{op} pool -> {out.shape[0]} x {out.shape[1]}", fontsize=13)
     for ax in (ax_in, ax_out):
@@ -629,9 +629,10 @@ def plot_history(
     fig, axes = plt.subplots(1, len(shown), figsize=(5.0 * len(shown), 3.8), squeeze=False)
     for ax, metric in zip(axes[0], shown):
         epochs = np.arange(1, len(history[metric]) + 1)
-        for k, (prefix, label) in enumerate(curves.items()):
+        extras = [p for p in curves if p not in styles]  # other curves: black, then grey, dashed
+        for prefix, label in curves.items():
             if f"{prefix}{metric}" in history:
-                colour, marker, line = styles.get(prefix, (("black", "tab:gray")[k % 2], "^", "--"))
+                colour, marker, line = styles.get(prefix) or (("black", "tab:gray")[extras.index(prefix) % 2], "^", "--")
                 ax.plot(epochs, np.asarray(history[f"{prefix}{metric}"], dtype=float), color=colour, marker=marker,
                         linestyle=line, label=label)
         ax.set_xlabel("epoch")
@@ -1005,7 +1006,7 @@ def show_correlation_step(image, kernel, row: int, col: int, *, fmt: str = "g") 
     axes[2].set_title(f"window × kernel\nsum = {product.sum():{fmt}}")
     _conv_grid(axes[3], out, fmt=fmt, cmap="RdBu_r", vmin=-np.abs(out).max(), vmax=np.abs(out).max())
     _conv_box(axes[3], row, col, 1, 1)
-    axes[3].set_title(f"output[{row}, {col}] = {out[row, col]:{fmt}}")
+    axes[3].set_title(f"out[{row}, {col}] = {out[row, col]:{fmt}}")
     fig.tight_layout()
     return fig
 
@@ -1035,7 +1036,7 @@ def animate_correlation(image, kernel, *, interval: int = 600, dpi: int = 70, fm
     hidden = np.full(out.shape, np.nan)
     shown = axes[2].imshow(hidden, cmap="RdBu_r", vmin=-limit, vmax=limit)
     _conv_grid(axes[2], hidden, numbers=False)
-    axes[2].set_title("output")
+    axes[2].set_title("out")
     window = _conv_box(axes[0], 0, 0, kh, kw)
     target = _conv_box(axes[2], 0, 0, 1, 1)
     texts = [axes[2].text(c, r, "", ha="center", va="center", fontsize=10) for r, c in positions]
@@ -1050,10 +1051,11 @@ def animate_correlation(image, kernel, *, interval: int = 600, dpi: int = 70, fm
             if k <= frame:
                 filled[rr, cc] = out[rr, cc]
                 texts[k].set_text(format(out[rr, cc], fmt))
+                texts[k].set_color("white" if abs(out[rr, cc]) / limit > 0.6 else "black")  # as _conv_grid does
             else:
                 texts[k].set_text("")
         shown.set_data(filled)
-        axes[2].set_title(f"output[{r}, {c}] = {out[r, c]:{fmt}}")
+        axes[2].set_title(f"out[{r}, {c}] = {out[r, c]:{fmt}}")
         axes[0].set_title(f"input, window at ({r}, {c})")
         return [window, target, shown, *texts]
 

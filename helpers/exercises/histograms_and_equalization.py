@@ -186,32 +186,31 @@ q2 = Exercise(
 
 q3 = Exercise(
     "Exercise 3 · Which keeps the hues?",
-    test=choice_test("c", {
+    test=choice_test("b", {
         "a": "each channel gets its own straight line, with its own offset and slope, so one pixel's R, G "
              "and B change by different amounts and their proportions move.",
-        "b": "one table, but not one factor: an equalization table is not a straight line through 0, so it "
+        "b": "right.",
+        "c": "one table, but not one factor: an equalization table is not a straight line through 0, so it "
              "multiplies some levels by more than others. A pixel's R, G and B sit at different levels, get "
-             "different factors, and their ratios move.",
-        "c": "right.",
-        "d": "the damage is done in the first step: the three separate tables already changed how the pixel's "
-             "R, G and B compare with each other (the lesson measured a median hue shift of 34°). A factor "
-             "shared by the three channels afterwards keeps those new proportions, so it restores the "
-             "brightness V but not the hue.",
+             "different factors, and their ratios move. The lesson's recipe uses V's table only to compute "
+             "one factor per pixel, equalize(V) / V.",
+        "d": "one formula for all three channels, but not one factor: 255 · (x / 255) ** 0.5 multiplies a dark "
+             "level by more than a bright one. Follow (200, 100, 50), hue 20°: it becomes (226, 160, 113), "
+             "hue 25°, because G and B were multiplied by more than R.",
     }),
     hint="""\
-        The lesson's HSV cell says what a pixel's hue depends on. Follow one pixel, say (150, 100, 50),
-        through each option step by step: after every step, do its R, G and B still stand in the same
-        proportions as before? One step that breaks them is enough.""",
-    solution='answer = "c"',
-    reference="c",
-    wrong_answers=("a", "b", "d", 3),
+        The lesson's HSV cell says what a pixel's hue depends on. Follow one pixel, say (200, 100, 50),
+        through each option: do its R, G and B keep their proportions, 4 : 2 : 1? Where an option looks
+        like the lesson's recipe, check what its three channels actually share.""",
+    solution='answer = "b"',
+    reference="b",
+    wrong_answers=("a", "c", "d", 2),
     level=2,
     kinds=("concept",),
     explanation="""\
-        equalize(M) / M is one number per pixel, shared by its R, G and B, so their ratios and the hue stay put,
-        whichever grey image the number came from. The catch is the clip: a saturated pixel such as (200, 40, 30)
-        has M = 90, and a factor of 1.5 would push R to 300. Scaling by equalize(V) / V avoids that, since V is
-        the brightest channel.""",
+        In (b) a pixel's R, G and B are multiplied by one number, which depends on where the pixel is, not on
+        its levels: their ratios, and so the hue, stay put. That is all the lesson's recipe needs too:
+        equalize(V) / V is also one number per pixel, and where that number comes from does not matter.""",
 )
 
 
@@ -298,14 +297,16 @@ q4 = Exercise(
     test=_test_match,
     hint="""\
         Build a 256-entry lookup table, as for equalization, but from two CDFs: cdf(histogram(...)) gives
-        each one. Start with a single level v: which array do you search, for what, and how would you find
-        the first position where a comparison is True? Then fill the table for all 256 levels (a loop over
-        v is fine) and apply it as the lesson did.""",
+        each one. Start with a single level v: which array do you search, for what? np.argmax of a boolean
+        array gives the position of its first True. Then fill the table for all 256 levels (a loop over v
+        is fine; np.searchsorted does them all at once) and apply it as the lesson did.""",
     solution="""\
         def match_histogram(image, reference):
             c = cdf(histogram(image))
             c_ref = cdf(histogram(reference))
-            lut = np.searchsorted(c_ref, c).astype(np.uint8)  # first u with c_ref[u] >= c[v]
+            # c_ref never decreases, so np.searchsorted(c_ref, c) gives, for each c[v], the first u with
+            # c_ref[u] >= c[v]; the same as a loop: lut[v] = np.argmax(c_ref >= c[v])
+            lut = np.searchsorted(c_ref, c).astype(np.uint8)
             return lut[image]""",
     reference=_reference_match,
     wrong_answers=(_match_strictly_greater, _match_returns_table, _match_swapped, _match_equalizes,
