@@ -2,165 +2,312 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from helpers.exercises.core import Exercise, Wrong, call, expect_array, expect_equal
+from helpers.exercises.core import Exercise, Wrong, call, choice_test, expect_array
+
+# ---- q1: predict how often the optimizer changes the weights -------------------------------
+
+#: What the lesson trained on: 50,000 images, batches of 128, 10 epochs.
+Q1_IMAGES, Q1_BATCH, Q1_EPOCHS = 50_000, 128, 10
 
 
-def _test_param_count(answer):
-    if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
-        raise Wrong(f"expected a whole number of parameters, got {type(answer).__name__} {answer!r}")
-    if answer == 784 * 64 + 64 * 10:
-        raise Wrong("you counted the weights but not the biases: every neuron also has one bias.")
-    if answer == 784 * 64 + 64:
-        raise Wrong("that is the hidden layer only; add the output layer's 64 x 10 weights and 10 biases.")
-    expect_equal(answer, (784 * 64 + 64) + (64 * 10 + 10), "the number of parameters")
+def _reference_q1() -> int:
+    return math.ceil(Q1_IMAGES / Q1_BATCH) * Q1_EPOCHS
+
+
+def _test_q1(answer):
+    if isinstance(answer, np.ndarray) and answer.size == 1:
+        answer = answer.item()
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, float, np.integer, np.floating)):
+        raise Wrong(f"write the number of weight updates as a number (or an expression such as 2 * 3); got {answer!r}")
+    if not float(answer).is_integer():
+        raise Wrong(
+            f"{answer} is not a whole number: the optimizer changes the weights once per batch, and there is no "
+            "fraction of a batch. 50,000 / 128 is not whole, so the last batch of each epoch is a smaller one."
+        )
+    got = int(answer)
+    expected = _reference_q1()
+    per_epoch = math.ceil(Q1_IMAGES / Q1_BATCH)
+    if got == (Q1_IMAGES // Q1_BATCH) * Q1_EPOCHS:
+        raise Wrong(
+            f"{got} counts only the full batches. 50,000 = 390 x 128 + {Q1_IMAGES % Q1_BATCH}: the "
+            f"{Q1_IMAGES % Q1_BATCH} images left over form one more, smaller batch, and it changes the weights too."
+        )
+    if got == int(Q1_IMAGES / Q1_BATCH * Q1_EPOCHS):
+        raise Wrong(
+            f"{got} rounds 50,000 / 128 x 10 = 3906.25. But batches are counted per epoch: each epoch ends "
+            f"with one smaller batch of {Q1_IMAGES % Q1_BATCH} images, which changes the weights like any other."
+        )
+    if got == per_epoch:
+        raise Wrong(f"{got} is one epoch's worth; the lesson trained for {Q1_EPOCHS} epochs.")
+    if got == Q1_EPOCHS:
+        raise Wrong(f"{got} is the number of epochs; within each epoch the weights change once per batch.")
+    if got in (Q1_IMAGES * Q1_EPOCHS, Q1_IMAGES):
+        raise Wrong(f"{got} counts images; the weights change once per batch of {Q1_BATCH} images, not once per image.")
+    if got == math.ceil(60_000 / Q1_BATCH) * Q1_EPOCHS:
+        raise Wrong(
+            f"{got} trains on all 60,000 images, but the last 10,000 are the validation set: "
+            "the network never trains on them."
+        )
+    if got != expected:
+        raise Wrong(
+            f"expected another number than {got}: count the batches of one epoch "
+            f"({Q1_IMAGES:,} images in batches of {Q1_BATCH}), then multiply by the epochs."
+        )
 
 
 q1 = Exercise(
-    "Exercise 1 · Count the parameters of a dense network",
-    test=_test_param_count,
+    "Exercise 1 · How often do the weights change?",
+    test=_test_q1,
     hint="""\
-        Flatten has no parameters; it turns 28 x 28 x 1 into 784 numbers.
-        A Dense layer with n inputs and m neurons has n * m weights and m biases.""",
-    solution="answer = (784 * 64 + 64) + (64 * 10 + 10)   # 50,890",
-    reference=(784 * 64 + 64) + (64 * 10 + 10),
-    wrong_answers=(784 * 64 + 64 * 10, 784 * 64 + 64, 50_000),
+        First count the batches in one epoch: 50,000 images, 128 per batch. Is 50,000 a multiple
+        of 128? What happens to the images left over? Then think about how many epochs there were.""",
+    solution="""\
+        answer = 391 * 10   # 50,000 = 390 x 128 + 80: 390 full batches and one of 80, in each of 10 epochs""",
+    reference=_reference_q1(),
+    wrong_answers=(3900, 3906.25, 391, 10, 500_000, 4690),
+    explanation="""\
+        The logged training loss of an epoch is the average over its 391 batches, each computed with
+        the weights of that moment: at epoch 1, the first batches met nearly random weights.""",
+    level=1,
+    kinds=("predict",),
 )
 
 
-def _reference_per_class_accuracy(cm):
-    cm = np.asarray(cm, dtype=float)
-    return np.diag(cm) / cm.sum(axis=1)
+# ---- q2: read someone else's learning curves -----------------------------------------------
 
-
-def _test_per_class_accuracy(function):
-    cm = np.array([[8, 2, 0], [1, 3, 0], [0, 5, 5]])
-    result = call(function, cm)
-    if isinstance(result, np.ndarray) and np.allclose(result, np.diag(cm) / cm.sum(axis=0)):
-        raise Wrong("you divided by the column sums (what was *predicted* as each class); "
-                    "rows hold the true classes, so divide by the row sums: cm.sum(axis=1).")
-    if isinstance(result, (float, np.floating)) or (isinstance(result, np.ndarray) and result.ndim == 0):
-        raise Wrong("expected one accuracy per class (a 1-D array), got a single number; "
-                    "np.trace(cm) / cm.sum() is the overall accuracy.")
-    expect_array(np.asarray(result, dtype=float) if isinstance(result, list) else result,
-                 _reference_per_class_accuracy(cm), "per_class_accuracy(cm)")
-
+_Q2_EXPLANATIONS = {
+    "a": (
+        "a leak would make the validation loss look good all the way, not rise after epoch 8. And the lesson "
+        "showed why the logged training loss of epoch 1 is high with no leak at all: it is an average over "
+        "batches met while the weights were still nearly random."
+    ),
+    "b": (
+        "a network that underfits has a high training loss, but by epoch 30 the training loss (0.12) is far "
+        "below the validation loss (0.41). The epoch-1 comparison is not like with like: an average taken "
+        "while the weights changed against a measurement with the final weights."
+    ),
+    "c": (
+        "the training loss does keep falling, but that only says the network gets better at the images it "
+        "trains on. On images it has not seen it got worse: the validation loss went up from 0.33 at "
+        "epoch 8 to 0.41 at epoch 30."
+    ),
+    "d": (
+        "right: at epoch 1 the two losses were measured differently, and the lowest validation loss marks "
+        "the epoch after which more training only fits the training images better."
+    ),
+}
 
 q2 = Exercise(
-    "Exercise 2 · Accuracy per class from a confusion matrix",
-    test=_test_per_class_accuracy,
+    "Exercise 2 · Read someone else's learning curves",
+    test=choice_test("d", _Q2_EXPLANATIONS),
     hint="""\
-        The correct answers are on the diagonal: np.diag(cm).
-        Row i holds all images whose true class is i, so their number is cm.sum(axis=1)[i].""",
+        Two questions, one for each end of the training. At epoch 1: when was each of the two losses
+        measured, and with which weights? After epoch 8: which curve tells you how the network does
+        on images it has not trained on, and which way does it go?""",
     solution="""\
-        def per_class_accuracy(cm):
-            cm = np.asarray(cm, dtype=float)
-            return np.diag(cm) / cm.sum(axis=1)""",
-    reference=_reference_per_class_accuracy,
-    wrong_answers=(
-        lambda cm: np.diag(cm) / np.asarray(cm).sum(axis=0),  # column sums
-        lambda cm: np.trace(cm) / np.asarray(cm).sum(),  # overall accuracy
-        lambda cm: np.diag(cm),  # counts, not fractions
-    ),
+        answer = "d"   # epoch 1 is not like with like; from epoch 8 on the network overfits""",
+    reference="d",
+    wrong_answers=("a", "b", "c", 4),
+    explanation="""\
+        Compare like with like: the validation loss of an epoch uses the weights at its end, the logged
+        training loss an average over the whole epoch. From the lowest validation loss on, more epochs
+        fit details of the training images that do not carry over: keep the weights of about epoch 8
+        (Keras's EarlyStopping callback with restore_best_weights=True does that for you).""",
+    level=2,
+    kinds=("concept",),
 )
 
 
-def _reference_build_bigger():
+# ---- q3: the pair of classes mixed up most, both directions together -----------------------
+
+def _reference_q3(cm):
+    cm = np.asarray(cm)
+    both = cm + cm.T  # both[i, j] = i taken for j plus j taken for i
+    both = np.triu(both, k=1)  # each pair once, i < j, and no diagonal
+    i, j = np.unravel_index(np.argmax(both), both.shape)
+    return int(i), int(j), int(both[i, j])
+
+
+def _one_way_q3(cm):  # the largest single cell, one direction only
+    off = np.array(cm) - np.diag(np.diag(cm))
+    i, j = np.unravel_index(np.argmax(off), off.shape)
+    return int(i), int(j), int(off[i, j])
+
+
+def _with_diagonal_q3(cm):  # forgot that the diagonal holds the correct answers
+    both = np.triu(np.asarray(cm) + np.asarray(cm).T)
+    i, j = np.unravel_index(np.argmax(both), both.shape)
+    return int(i), int(j), int(both[i, j])
+
+
+def _unordered_q3(cm):  # right pair, larger class number first
+    both = np.asarray(cm) + np.asarray(cm).T
+    np.fill_diagonal(both, 0)
+    i, j = np.unravel_index(np.argmax(np.tril(both)), both.shape)
+    return int(i), int(j), int(both[i, j])
+
+
+_Q3_CASES = (
+    # one direction alone would pick (0, 1): 9; both directions: (1, 2) with 6 + 7 = 13
+    np.array([[50, 9, 0, 1], [2, 40, 6, 0], [0, 7, 45, 3], [1, 0, 4, 30]]),
+    # the largest pair sits below the diagonal this time: (0, 2) with 1 + 12 = 13
+    np.array([[70, 3, 1], [2, 80, 5], [12, 4, 60]]),
+)
+
+
+def _test_q3(function):
+    for cm in _Q3_CASES:
+        what = f"your most_confused_both_ways(cm) on cm =\n{cm}\n  "
+        got = call(function, cm.copy())
+        if isinstance(got, np.ndarray):
+            got = got.tolist()
+        if not isinstance(got, (tuple, list)) or len(got) != 3 or not all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in got
+        ):
+            raise Wrong(f"{what}expected a tuple of three whole numbers (i, j, count), got {got!r}")
+        i, j, n = (int(v) for v in got)
+        expected = _reference_q3(cm)
+        if i == j:
+            raise Wrong(
+                f"{what}returned ({i}, {j}, {n}): a cell on the diagonal counts correct answers, not mistakes. "
+                "Leave the diagonal out."
+            )
+        if (i, j, n) == _one_way_q3(cm) and (i, j, n) != expected:
+            raise Wrong(
+                f"{what}returned ({i}, {j}, {n}), the largest single cell: class {i} taken for {j}. "
+                f"Add the other direction too, class {j} taken for {i}: cm[j, i]."
+            )
+        if (j, i, n) == expected:
+            raise Wrong(f"{what}returned ({i}, {j}, {n}): the right pair, but put the smaller class number first: ({j}, {i}, {n}).")
+        if (i, j) == expected[:2] and n != expected[2]:
+            raise Wrong(
+                f"{what}returned the right pair ({i}, {j}) with count {n}; expected cm[{i}, {j}] + cm[{j}, {i}] = {expected[2]}."
+            )
+        if (i, j, n) != expected:
+            raise Wrong(f"{what}expected {expected}, got ({i}, {j}, {n})")
+
+
+q3 = Exercise(
+    "Exercise 3 · Mixed up in both directions",
+    test=_test_q3,
+    hint="""\
+        How many times were classes i and j mixed up, in either direction? That is two cells of cm;
+        the transpose cm.T puts the second one where the first one is. Which cells must you then
+        leave out, and how do you keep each pair only once? np.argmax gives a flat position;
+        np.unravel_index turns it back into (row, column).""",
+    solution="""\
+        def most_confused_both_ways(cm):
+            cm = np.asarray(cm)
+            both = cm + cm.T                 # both[i, j] = i taken for j plus j taken for i
+            both = np.triu(both, k=1)        # each pair once (i < j), without the diagonal
+            i, j = np.unravel_index(np.argmax(both), both.shape)
+            return int(i), int(j), int(both[i, j])""",
+    reference=_reference_q3,
+    wrong_answers=(_one_way_q3, _with_diagonal_q3, _unordered_q3, lambda cm: int(np.argmax(cm))),
+    level=2,
+    kinds=("code",),
+)
+
+
+# ---- q4: the weights of one hidden neuron, seen as an image --------------------------------
+
+_Q4_UNITS = 5
+
+
+def _q4_model():
+    """A small model like the lesson's, with known weights: kernel[p, k] = weight of pixel p for neuron k."""
     import keras
 
     model = keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),
-            keras.layers.Flatten(),
-            keras.layers.Dense(256, activation="relu"),
-            keras.layers.Dense(256, activation="relu"),
-            keras.layers.Dense(10, activation="softmax"),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(_Q4_UNITS, activation="relu", name="hidden"),
+            keras.layers.Dense(10, activation="softmax", name="class_probabilities"),
         ],
-        name="bigger_dense",
+        name="exercise_4_model",
     )
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
+    rng = np.random.default_rng(4)
+    kernel = rng.normal(size=(784, _Q4_UNITS)).astype(np.float32)
+    bias = np.arange(_Q4_UNITS, dtype=np.float32)
+    out_kernel = rng.normal(size=(_Q4_UNITS, 10)).astype(np.float32)
+    model.get_layer("hidden").set_weights([kernel, bias])
+    model.get_layer("class_probabilities").set_weights([out_kernel, np.zeros(10, np.float32)])
+    return model, kernel
 
 
-def _test_build_bigger(function):
-    import keras
-
-    model = call(function)
-    if not isinstance(model, keras.Model):
-        raise Wrong(f"build_bigger() must return a Keras model, got {type(model).__name__}")
-    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-    units = [layer.units for layer in dense]
-    if units != [256, 256, 10]:
-        raise Wrong(f"expected Dense layers with 256, 256 and 10 neurons, got {units}")
-    if not model.built:
-        raise Wrong("the model has no input shape yet: start it with keras.Input(shape=(28, 28, 1)).")
-    activations = [layer.activation.__name__ for layer in dense]
-    if activations != ["relu", "relu", "softmax"]:
-        raise Wrong(f"expected activations relu, relu, softmax, got {activations}")
-    expect_equal(model.count_params(), (784 * 256 + 256) + (256 * 256 + 256) + (256 * 10 + 10), "model.count_params()")
-    if model.name != "bigger_dense":
-        raise Wrong(f'name the model explicitly: keras.Sequential([...], name="bigger_dense"), got name {model.name!r}')
-    if getattr(model, "optimizer", None) is None:
-        raise Wrong("the model is not compiled: call model.compile(optimizer=..., loss=..., metrics=[...]) before returning it.")
+def _reference_q4(model):
+    kernel = model.get_layer("hidden").get_weights()[0]
+    return kernel.T.reshape(-1, 28, 28)
 
 
-def _wrong_units():
-    import keras
-
-    model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(),
-                              keras.layers.Dense(128, activation="relu"),
-                              keras.layers.Dense(10, activation="softmax")], name="bigger_dense")
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
+def _no_transpose_q4(model):
+    return model.get_layer("hidden").get_weights()[0].reshape(-1, 28, 28)
 
 
-def _wrong_not_compiled():
-    import keras
-
-    return keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(),
-                             keras.layers.Dense(256, activation="relu"), keras.layers.Dense(256, activation="relu"),
-                             keras.layers.Dense(10, activation="softmax")], name="bigger_dense")
+def _neurons_last_q4(model):
+    return model.get_layer("hidden").get_weights()[0].reshape(28, 28, -1)
 
 
-def _wrong_no_softmax():
-    import keras
-
-    model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(),
-                              keras.layers.Dense(256, activation="relu"), keras.layers.Dense(256, activation="relu"),
-                              keras.layers.Dense(10)], name="bigger_dense")
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
+def _output_layer_q4(model):
+    return model.get_layer("class_probabilities").get_weights()[0].T
 
 
-q3 = Exercise(
-    "Exercise 3 · A bigger dense network",
-    test=_test_build_bigger,
+def _biases_q4(model):
+    return model.get_layer("hidden").get_weights()[1]
+
+
+def _test_q4(function):
+    model, kernel = _q4_model()
+    got = call(function, model)
+    if hasattr(got, "numpy"):
+        got = got.numpy()
+    expected = kernel.T.reshape(_Q4_UNITS, 28, 28)
+    what = f"your hidden_templates(model) on a model whose layer \"hidden\" has {_Q4_UNITS} neurons"
+    if not isinstance(got, np.ndarray):
+        raise Wrong(f"{what}: expected a NumPy array, got {type(got).__name__}")
+    if got.shape == (_Q4_UNITS,):
+        raise Wrong(f"{what}: got shape {got.shape}, one number per neuron: those are the biases. The weights come first in get_weights().")
+    if got.shape in ((10, _Q4_UNITS), (_Q4_UNITS, 10)):
+        raise Wrong(f"{what}: got shape {got.shape}: these are the weights of the output layer. Take the layer named \"hidden\".")
+    if got.shape == (28, 28, _Q4_UNITS):
+        raise Wrong(
+            f"{what}: got shape {got.shape}; put the neurons first, so that result[k] is the image of neuron k "
+            "(np.moveaxis, or transpose the kernel before the reshape)."
+        )
+    if got.shape == expected.shape and np.allclose(got, kernel.reshape(_Q4_UNITS, 28, 28)):
+        raise Wrong(
+            f"{what}: right shape, wrong numbers. The kernel has shape (784, neurons): row p holds pixel p's "
+            "weights for every neuron, so one neuron's 784 weights are a *column*. A reshape alone cuts the rows "
+            "into pieces; transpose first (kernel.T), then reshape."
+        )
+    expect_array(got, expected, what, atol=1e-6)
+
+
+q4 = Exercise(
+    "Exercise 4 · What a hidden neuron looks for",
+    test=_test_q4,
     hint="""\
-        Copy the baseline's keras.Sequential([...]) cell and add a second Dense(256, activation="relu")
-        after the first (also change 128 to 256). Then call model.compile(...) as above and return model.
-        It has (784*256 + 256) + (256*256 + 256) + (256*10 + 10) = 269,322 parameters.""",
+        model.get_layer("hidden").get_weights() returns [kernel, bias]. Look at kernel.shape: which axis
+        runs over the 784 pixels and which over the neurons? One neuron's weights, one per pixel, can be
+        drawn as a 28 x 28 image once they are in the right order.""",
     solution="""\
-        def build_bigger():
-            model = keras.Sequential(
-                [
-                    keras.Input(shape=(28, 28, 1)),
-                    keras.layers.Flatten(),
-                    keras.layers.Dense(256, activation="relu"),
-                    keras.layers.Dense(256, activation="relu"),
-                    keras.layers.Dense(10, activation="softmax"),
-                ],
-                name="bigger_dense",
-            )
-            model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
-                          loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-            return model
-
-        # Trained for 10 epochs (measured when the course was written): validation accuracy
-        # 88.2 % instead of 87.6 %, half a point better, while the gap between training
-        # and validation accuracy grows from about 3 to about 4 points. 2.6 times the
-        # parameters buy little, because they still see pixels, not patterns.""",
-    reference=_reference_build_bigger,
-    wrong_answers=(_wrong_units, _wrong_not_compiled, _wrong_no_softmax),
+        def hidden_templates(model):
+            kernel = model.get_layer("hidden").get_weights()[0]   # (784, neurons): column k = neuron k
+            return kernel.T.reshape(-1, 28, 28)                    # (neurons, 28, 28)""",
+    reference=_reference_q4,
+    wrong_answers=(_no_transpose_q4, _neurons_last_q4, _output_layer_q4, _biases_q4),
+    explanation="""\
+        Each hidden neuron computes one weighted sum of all 784 pixels, so its weights form one
+        image-sized template: light where bright pixels raise its output, dark where they lower it.
+        Drawn, most templates look noisy, with a shape here and there (an outline, or a dark gap
+        like the one between trouser legs). Whatever a template holds is tied to pixel positions:
+        a garment drawn a few pixels further left meets other weights. A convolution slides one
+        small template over every position instead (lessons 08-09).""",
+    level=3,
+    kinds=("code", "beyond"),
 )
