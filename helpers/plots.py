@@ -217,15 +217,21 @@ def _percent_vs_shift(shifts, series: dict, name: str, *, xlabel: str, ylabel: s
     return fig
 
 
-def plot_shift_tolerance(shifts, changes: dict, *, title: str = "How much a feature map changes when the input moves") -> Figure:
+def plot_shift_tolerance(shifts, changes: dict, *, title: str = "How much a feature map changes when the input moves",
+                         reference: tuple[str, float] | None = None) -> Figure:
     """Line plot of relative change against shift in pixels, one line per variant (lesson 05).
 
     ``changes`` maps a label ("no pooling", "max pool 4x4", ...) to one value per shift.
+    ``reference=(label, fraction)`` adds a dashed horizontal line, e.g. the change between unrelated maps.
     """
     fig = _percent_vs_shift(shifts, changes, "changes", xlabel="shift of the input (pixels)",
                             ylabel="relative change of the map (%)", title=title, from_zero=True)
     fig.set_size_inches(8.4, 4.8)  # projector: 672 px wide, text 12-13 pt (at least 13 px)
     ax = fig.axes[0]
+    if reference is not None:
+        label, value = reference
+        ax.axhline(100 * float(value), color="0.35", linestyle="--", linewidth=1.8, label=label)
+        ax.set_ylim(0, max(ax.get_ylim()[1], 106 * float(value)))  # the y limits were fixed before the line
     ax.legend(fontsize=12)
     ax.tick_params(labelsize=12)
     ax.xaxis.label.set_fontsize(12)
@@ -283,8 +289,8 @@ def plot_training(losses, weights, target, *, title: str = "Learning a 3x3 kerne
         raise ValueError(f"weights have {weights.shape[1]} values per step but target has {target.size}")
     steps = np.arange(len(losses))
     rows, cols = grid
-    # sizes for the projector: >= 11 px text at the course's 80 dpi (10 pt), >= 600 px wide
-    fig = plt.figure(figsize=(5.0 + 2.2 * cols, max(4.4, 1.5 * rows + 1.1)))
+    # sizes for the projector: >= 12 px text at the course's 80 dpi (11 pt), weight panels ~140 px wide
+    fig = plt.figure(figsize=(4.6 + 2.6 * cols, max(4.8, 1.8 * rows + 1.2)))
     spec = fig.add_gridspec(rows, cols + 1, width_ratios=[2.4] + [1] * cols, wspace=0.2, hspace=0.45)
     ax_loss = fig.add_subplot(spec[:, 0])
     ax_loss.semilogy(steps, losses)
@@ -292,6 +298,7 @@ def plot_training(losses, weights, target, *, title: str = "Learning a 3x3 kerne
     ax_loss.set_ylabel("mean squared error (log scale)")
     ax_loss.set_title("loss")
     ax_loss.grid(alpha=0.3)
+    ax_loss.tick_params(labelsize=11)
     first = None
     for n in range(target.size):
         r, c = divmod(n, cols)
@@ -299,9 +306,9 @@ def plot_training(losses, weights, target, *, title: str = "Learning a 3x3 kerne
         first = first or ax
         ax.plot(steps, weights[:, n], color="tab:blue", linewidth=1.5)
         ax.axhline(target[n], color="black", linestyle=":", linewidth=1)
-        ax.set_title(f"w[{r}, {c}] -> {target[n]:g}")
+        ax.set_title(f"w[{r}, {c}] -> {target[n]:g}", fontsize=11)
         ax.grid(alpha=0.3)
-        ax.tick_params(labelbottom=r == rows - 1, labelleft=c == 0, labelright=False)
+        ax.tick_params(labelbottom=r == rows - 1, labelleft=c == 0, labelright=False, labelsize=11)
         ax.locator_params(axis="both", nbins=3)
         if r == rows - 1:
             ax.set_xlabel("step")
@@ -821,7 +828,7 @@ def show_feature_maps(
         ax.axis("off")
         if i < n:
             shown = ax.imshow(maps[..., channels[i]], cmap="viridis", vmin=low, vmax=high)
-            ax.set_title(f"#{channels[i]}", fontsize="x-small")
+            ax.set_title(f"#{channels[i]}")  # body size: readable when projected
     fig.suptitle(title)
     if shared_scale:
         _colorbar_right(fig, shown, "activation")
@@ -1228,7 +1235,7 @@ def show_digit_predictions(
     y_true,
     probabilities,
     *,
-    show_probabilities: bool = False,
+    top: int = 0,
     ncols: int = 8,
     suptitle: str | None = None,
     size: float = 1.6,
@@ -1243,9 +1250,9 @@ def show_digit_predictions(
         The true labels, ``(N,)``.
     probabilities
         The model's output for these images, ``(N, classes)``: its answer is the argmax.
-    show_probabilities
-        Also print the answer's probability and the runner-up with its probability
-        ("says 4: 55 %", "then 9: 40 %").
+    top
+        0: the answer only; 1: with its probability ("says 4: 55 %"); 2: also the
+        runner-up and its probability ("then 9: 40 %"). Above 99.5 % prints as ">99 %".
     ncols, suptitle, size
         Panels per row, a title over the figure, inches per panel.
     """
@@ -1259,10 +1266,13 @@ def show_digit_predictions(
         raise ValueError(f"y_true must have one label per image ({n}), got shape {y_true.shape}")
     if probabilities.ndim != 2 or probabilities.shape[0] != n or probabilities.shape[1] < 2:
         raise ValueError(f"probabilities must have shape ({n}, classes) with at least 2 classes, got shape {probabilities.shape}")
+    if top not in (0, 1, 2):
+        raise ValueError(f"top must be 0, 1 or 2 (how many classes to print with their probability), got {top!r}")
     order = np.argsort(-probabilities, axis=1, kind="stable")
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
-    lines = (2 if show_probabilities else 1) + int(np.any(order[:, 0] != y_true))
+    lines = max(top, 1) + int(np.any(order[:, 0] != y_true))
+    percent = lambda p: ">99 %" if p > 0.995 else f"{100 * p:.0f} %"  # noqa: E731
     fig, axes = plt.subplots(nrows, ncols, squeeze=False,
                              figsize=(size * ncols, (size + 0.25 * lines + 0.1) * nrows + (0.45 if suptitle else 0)))
     for i, ax in enumerate(axes.flat):
@@ -1273,14 +1283,158 @@ def show_digit_predictions(
         ax.imshow(image, cmap="gray", vmin=0, vmax=255 if image.dtype == np.uint8 else 1)
         first, second = int(order[i, 0]), int(order[i, 1])
         wrong = first != int(y_true[i])
-        if show_probabilities:
-            text = f"says {first}: {100 * probabilities[i, first]:.0f} %\nthen {second}: {100 * probabilities[i, second]:.0f} %"
-        else:
-            text = f"says {first}"
+        text = f"says {first}" + (f": {percent(probabilities[i, first])}" if top else "")
+        if top == 2:
+            text += f"\nthen {second}: {percent(probabilities[i, second])}"
         if wrong:
             text += f"\ntrue: {int(y_true[i])}"
         ax.set_title(text, fontsize=11, color="tab:red" if wrong else "black")
     if suptitle:
         fig.suptitle(suptitle, fontsize=12)
     fig.tight_layout()
+    return fig
+
+
+# ---- lesson 10: looking inside the CNN ------------------------------------------------------
+
+def _gray_limits(image: np.ndarray) -> tuple[float, float]:
+    return (0.0, 255.0) if image.dtype == np.uint8 else (0.0, 1.0)
+
+
+def show_filter_rows(rows: dict, *, suptitle: str | None = None, size: float = 1.0) -> Figure:
+    """Rows of small kernels on one shared diverging scale, each row labelled (lesson 10).
+
+    ``rows`` maps a label (``"start"``, ``"trained"``) to kernels of shape
+    ``(filters, kh, kw)``; every row holds the same number of kernels. Red is positive,
+    blue negative, white zero; one colour bar for the whole figure. Row labels and
+    panel numbers use the body font size, readable when projected.
+    """
+    if not isinstance(rows, dict) or not rows:
+        raise ValueError("rows must be a non-empty dict {label: kernels of shape (filters, kh, kw)}")
+    arrays = {str(k): np.asarray(v, dtype=float) for k, v in rows.items()}
+    shapes = {k: v.shape for k, v in arrays.items()}
+    if any(len(s) != 3 for s in shapes.values()) or len(set(shapes.values())) != 1:
+        raise ValueError(f"every row must be an array (filters, kh, kw) of the same shape, got {shapes}")
+    n = next(iter(arrays.values())).shape[0]
+    limit = max(float(np.abs(v).max()) for v in arrays.values()) or 1.0
+    label_width = max(len(k) for k in arrays) * 0.09 + 0.3
+    fig, axes = plt.subplots(len(arrays), n, squeeze=False,
+                             figsize=(size * n + label_width + 1.1, (size + 0.3) * len(arrays) + (0.45 if suptitle else 0)))
+    shown = None
+    for r, (label, kernels) in enumerate(arrays.items()):
+        for i in range(n):
+            ax = axes[r, i]
+            shown = ax.imshow(kernels[i], cmap="RdBu_r", vmin=-limit, vmax=limit)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if r == 0:
+                ax.set_title(f"#{i}")
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center")
+    if suptitle:
+        fig.suptitle(suptitle)
+    _colorbar_right(fig, shown, "weight")
+    return fig
+
+
+def show_labelled_images(
+    images,
+    titles: Sequence[str] | None = None,
+    *,
+    ncols: int | None = None,
+    suptitle: str | None = None,
+    size: float = 1.7,
+    boxes: Sequence[tuple[int, int, int, int]] | None = None,
+) -> Figure:
+    """Gray images with titles in the body font size, optionally a box on each (lesson 10).
+
+    Like :func:`show_images`, with titles readable on a projector. ``boxes`` gives, per
+    image, a rectangle ``(row, column, height, width)`` in pixels (e.g. the patch of the
+    input that a feature map's strongest position sees), drawn in orange.
+    """
+    items = [np.squeeze(np.asarray(im)) for im in _as_image_list(images)]
+    n = len(items)
+    if n == 0:
+        raise ValueError("images is empty: there is nothing to show")
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"titles must have one entry per image: {n} images, {len(titles)} titles")
+    if boxes is not None and len(boxes) != n:
+        raise ValueError(f"boxes must have one (row, column, height, width) per image: {n} images, {len(boxes)} boxes")
+    ncols = max(1, min(ncols or n, n))
+    nrows = math.ceil(n / ncols)
+    lines = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False,
+                             figsize=(size * ncols, (size + 0.2 * lines + 0.1) * nrows + (0.45 if suptitle else 0)))
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= n:
+            continue
+        low, high = _gray_limits(items[i])
+        ax.imshow(items[i], cmap="gray", vmin=low, vmax=high)
+        if titles is not None:
+            ax.set_title(str(titles[i]))
+        if boxes is not None:
+            row, col, height, width = boxes[i]
+            ax.add_patch(plt.Rectangle((col - 0.5, row - 0.5), width, height, fill=False, edgecolor="tab:orange", linewidth=2.5))
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def show_overlays(
+    images,
+    maps,
+    *,
+    titles: Sequence[str] | None = None,
+    label: str = "importance",
+    suptitle: str | None = None,
+    size: float = 2.2,
+    vmax: float | None = None,
+) -> Figure:
+    """Each gray image with a map drawn over it, all maps on ONE colour scale (lesson 10).
+
+    The map's colour is viridis from 0 to ``vmax`` (default: the largest value of all the
+    maps), and its opacity grows with the value: where the map is 0 or below you see only
+    the image, where it is large mostly the colour. One colour bar serves every panel, so
+    the same colour means the same value in all of them.
+
+    Parameters
+    ----------
+    images
+        uint8 (0..255) or float (0..1) gray images, ``(N, H, W)`` or ``(N, H, W, 1)``.
+    maps
+        One ``(H, W)`` map per image.
+    titles, label, suptitle, size
+        Panel titles, the colour bar's label, a title over the figure, inches per panel.
+    vmax
+        Top of the shared scale.
+    """
+    items = [np.squeeze(np.asarray(im)) for im in _as_image_list(images)]
+    maps = [np.asarray(m, dtype=float) for m in maps]
+    n = len(items)
+    if n == 0 or len(maps) != n:
+        raise ValueError(f"images and maps must be non-empty and the same length, got {n} and {len(maps)}")
+    for i, (im, m) in enumerate(zip(items, maps)):
+        if m.shape != im.shape[:2]:
+            raise ValueError(f"maps[{i}] must have the image's shape {im.shape[:2]}, got {m.shape}")
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"titles must have one entry per image: {n} images, {len(titles)} titles")
+    top = float(vmax) if vmax is not None else max(float(m.max()) for m in maps)
+    top = top if top > 0 else 1.0
+    norm = plt.Normalize(0.0, top)
+    cmap = plt.get_cmap("viridis")
+    lines = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
+    fig, axes = plt.subplots(1, n, squeeze=False, figsize=(size * n + 1.2, size + 0.2 * lines + 0.2 + (0.4 if suptitle else 0)))
+    for ax, image, m, i in zip(axes.flat, items, maps, range(n)):
+        low, high = _gray_limits(image)
+        ax.imshow(image, cmap="gray", vmin=low, vmax=high)
+        colours = cmap(norm(m))
+        colours[..., 3] = 0.85 * np.clip(m / top, 0.0, 1.0)
+        ax.imshow(colours)
+        ax.axis("off")
+        if titles is not None:
+            ax.set_title(str(titles[i]))
+    if suptitle:
+        fig.suptitle(suptitle)
+    _colorbar_right(fig, plt.cm.ScalarMappable(norm=norm, cmap=cmap), label)
     return fig

@@ -92,7 +92,7 @@ def test_show_correlation_step_panels_agree_with_the_library():
     (window,) = boxes(image_ax)
     assert window.get_xy() == (1.5, 0.5) and (window.get_width(), window.get_height()) == (3, 3)
     expected = correlate2d(IMAGE, EDGE, padding="valid")
-    assert out_ax.get_title() == f"output[1, 2] = {expected[1, 2]:g}"
+    assert out_ax.get_title() == f"out[1, 2] = {expected[1, 2]:g}"
     assert product_ax.get_title().endswith(f"sum = {expected[1, 2]:g}")
     assert texts(out_ax) == [f"{v:g}" for v in expected.ravel()]
 
@@ -107,7 +107,12 @@ def test_animate_correlation_has_one_frame_per_output_pixel():
     small = plots.animate_correlation(IMAGE, EDGE, dpi=50).to_jshtml()
     assert len(small) < len(html)
     anim._draw_frame(8)
-    assert fig.axes[2].get_title() == f"output[2, 2] = {correlate2d(IMAGE, EDGE, padding='valid')[2, 2]:g}"
+    expected = correlate2d(IMAGE, EDGE, padding="valid")
+    assert fig.axes[2].get_title() == f"out[2, 2] = {expected[2, 2]:g}"
+    # the numbers are white on the darkest cells, as in show_correlation_step
+    colours = {t.get_text(): t.get_color() for t in fig.axes[2].texts}
+    assert colours[f"{expected.flat[np.abs(expected).argmax()]:g}"] == "white"
+    assert colours[f"{expected.flat[np.abs(expected).argmin()]:g}"] == "black"
 
 
 def test_show_padding_modes_outlines_the_original():

@@ -14,66 +14,79 @@ from helpers.exercises.core import (
     expect_source_avoids,
 )
 
-# ---- q1: predict one output pixel at the border, with zero padding --------------------------
+# ---- q1: find a missing weight from one border pixel, with zero padding ------------------
 
-#: The image and the kernel of exercise 1.
+#: The image and the kernel of exercise 1; the kernel's bottom-right weight is missing (NaN).
 IMAGE = np.array([[4, 1, 0, 2],
                   [3, 5, 2, 1],
                   [0, 2, 6, 3],
                   [1, 0, 2, 4]])
-KERNEL = np.array([[1, 0, 2],
+KERNEL = np.array([[1.0, 0, 2],
                    [0, -1, 3],
-                   [2, 1, -2]])
+                   [2, 1, np.nan]])
+#: out[0, 0] of correlate2d(IMAGE, KERNEL with its missing weight filled in), padding="same".
+TOP_LEFT = -8
+_Q1_WEIGHT = -2
 
 
-def _q1_value(kernel=KERNEL, **kwargs) -> float:
-    return float(correlate2d(IMAGE, kernel, **kwargs)[0, 0])
+def _filled(weight, kernel=KERNEL) -> np.ndarray:
+    return np.nan_to_num(kernel, nan=float(weight))
+
+
+def _solve_for(out_00_of) -> float:
+    """The weight w that makes the linear function ``out_00_of(w)`` equal TOP_LEFT."""
+    at0, at1 = out_00_of(0.0), out_00_of(1.0)
+    return (TOP_LEFT - at0) / (at1 - at0)
 
 
 def _test_q1(answer):
     if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
-        raise Wrong(f"write the value as a number (you may type the products and let Python add them up); got {answer!r}")
-    if answer == _q1_value(padding="valid"):
+        raise Wrong(f"write the weight as a number; got {answer!r}")
+    answer = float(answer)
+    if not np.isfinite(answer):
+        raise Wrong("the weight must be a finite number (the nan only marks where it is missing)")
+    if np.isclose(answer, _Q1_WEIGHT):
+        return
+    valid = _solve_for(lambda w: float(correlate2d(IMAGE, _filled(w), padding="valid")[0, 0]))
+    if np.isclose(answer, valid):
         raise Wrong(
-            f"{answer:g} is the top-left pixel without padding: the whole kernel on the window "
-            "image[0:3, 0:3]. With padding=\"same\" the kernel's centre sits on image[0, 0], so its top "
-            "row and left column lie on the zeros of the padding."
+            f"{answer:g} makes the top-left pixel -8 without padding, with the kernel's top-left corner on "
+            "image[0, 0]. With padding=\"same\" the kernel's centre sits on image[0, 0], so its top row and "
+            "left column lie on zeros, and the missing corner weight lies on another pixel."
         )
-    if answer == _q1_value(KERNEL[::-1, ::-1]):
+    unsigned = _solve_for(lambda w: float(correlate2d(IMAGE, _filled(w, np.abs(KERNEL)))[0, 0]))
+    if np.isclose(answer, unsigned):
+        raise Wrong(f"{answer:g} ignores the minus sign of the weight -1: it subtracts its pixel.")
+    known = float(correlate2d(IMAGE, _filled(0.0))[0, 0])  # the three known weights on real pixels
+    if np.isclose(answer, TOP_LEFT - known):
         raise Wrong(
-            f"{answer:g} is the convolution: you paired the pixels with the kernel turned by 180 degrees. "
-            "Cross-correlation multiplies each pixel by the weight at the same place in the window."
+            f"{answer:g} is what the missing product must be, not the weight: that weight multiplies the "
+            "pixel under it, so divide by that pixel."
         )
-    if answer == float(np.sum(IMAGE[:2, :2] * KERNEL[:2, :2])):
-        raise Wrong(
-            f"{answer:g} pairs the four real pixels 4, 1, 3, 5 with the kernel's top-left 2 x 2 weights. "
-            "With the kernel's centre on image[0, 0], its top row and left column lie on the zeros, so "
-            "these four pixels meet the weights of its other corner."
-        )
-    if answer == _q1_value(np.abs(KERNEL)):
-        raise Wrong(f"{answer:g} ignores the minus signs: the weights -1 and -2 subtract their pixels.")
-    if not np.isclose(float(answer), _q1_value()):
-        raise Wrong(
-            f"{answer:g} is not out[0, 0]. Draw the image with a border of zeros, put the kernel's centre "
-            "on image[0, 0], and keep only the products of weights that lie on real pixels."
-        )
+    got = float(correlate2d(IMAGE, _filled(answer))[0, 0])
+    raise Wrong(
+        f"with {answer:g} as the missing weight, out[0, 0] is {got:g}, not {TOP_LEFT}. Put the kernel's centre "
+        "on image[0, 0] with zeros around the image: which weights lie on real pixels, and which pixel lies "
+        "under the missing one?"
+    )
 
 
 q1 = Exercise(
-    "Exercise 1 · One pixel at the border",
+    "Exercise 1 · A missing weight",
     test=_test_q1,
     hint="""\
         Put the kernel's centre on image[0, 0] and surround the image with zeros. Which
-        of the nine weights lie on real pixels, and which on zeros? Only those on real
-        pixels contribute: multiply each by the pixel under it and add the products.""",
+        of the nine weights lie on real pixels? Only those contribute to out[0, 0]. Add
+        up the known products, then ask what the missing weight times its pixel must be.""",
     solution="""\
-        answer = (-1)*4 + 3*1 + 1*3 + (-2)*5   # the bottom-right 2 x 2 weights on image[0:2, 0:2]: -8""",
-    reference=-8,
-    wrong_answers=(-5, 1, -1, 20, 4),
+        answer = -2   # (-1)*4 + 3*1 + 1*3 + w*5 = 2 + 5w = -8, so w = -2""",
+    reference=_Q1_WEIGHT,
+    wrong_answers=(-2.5, -3.6, -10, 2, "-2"),
     explanation=(
-        "Only the kernel's bottom-right 2 x 2 weights lie on real pixels: (-1)*4 + 3*1 + 1*3 + (-2)*5 = -8. "
-        "The whole output of correlate2d(ex.IMAGE, ex.KERNEL), out[0, 0] at the top left:\n"
-        + np.array2string(correlate2d(IMAGE, KERNEL).astype(int))
+        "With the kernel's centre on image[0, 0], only its bottom-right 2 x 2 weights lie on real pixels: "
+        "(-1)*4 + 3*1 + 1*3 + w*5 = 2 + 5w = -8, so w = -2. The whole output with the weight filled in, "
+        "out[0, 0] at the top left:\n"
+        + np.array2string(correlate2d(IMAGE, _filled(_Q1_WEIGHT)).astype(int))
     ),
     level=1,
     kinds=("predict",),
@@ -84,43 +97,40 @@ q1 = Exercise(
 
 #: The kernel of exercise 2.
 MYSTERY = np.array([[-1, -1, -1],
-                    [-1, 8, -1],
+                    [-1, 9, -1],
                     [-1, -1, -1]])
 
 _Q2_EXPLANATIONS = {
     "a": (
-        "a blur averages: all its weights are positive and sum to 1. This kernel has eight negative "
-        "weights, and they sum to 0 with the centre, so flat regions come out 0, not their own gray."
+        "a blur averages, so all its weights are positive. Here eight weights are negative: the kernel "
+        "subtracts the neighbours from a heavy centre, which makes differences larger, not smaller."
     ),
-    "b": (
-        "sharpening keeps the brightness of flat regions, so its weights sum to 1 (sharpen = identity "
-        "plus a difference). These sum to 0: flat regions become 0. Adding the identity to this kernel "
-        "would make it a sharpener."
+    "b": "right.",
+    "c": (
+        "that would need weights summing to 0, like the Laplacian. These sum to 9 - 8 = 1, so a flat "
+        "region keeps its gray instead of becoming 0."
     ),
-    "c": "right.",
     "d": (
-        "sobel_x responds to left-to-right changes because its left and right columns have opposite "
-        "signs. Here every neighbour has the same weight, -1: the kernel looks the same turned by 90 "
-        "degrees, so it treats all directions alike."
+        "on a flat region what counts is the sum of the weights, 9 - 8 = 1: the gray stays the same. "
+        "The negative weights act only where the neighbours differ from the centre."
     ),
 }
 
 q2 = Exercise(
     "Exercise 2 · What will this kernel do?",
-    test=choice_test("c", _Q2_EXPLANATIONS),
+    test=choice_test("b", _Q2_EXPLANATIONS),
     hint="""\
         Two questions settle it. What is the sum of the weights, so what comes out on a
-        region where every pixel has the same value? And does the kernel prefer one
-        direction (compare its rows with its columns)?""",
+        region where every pixel has the same value? And are all the weights positive,
+        as in an average, or is the centre compared with its neighbours?""",
     solution="""\
-        answer = "c"   # sum 0: flat regions give 0; centre against all 8 neighbours: edges in every direction""",
-    reference="c",
-    wrong_answers=("a", "b", "d", 3),
+        answer = "b"   # sum 1: flat regions keep their gray; heavy centre minus its neighbours: sharpens""",
+    reference="b",
+    wrong_answers=("a", "c", "d", 3),
     explanation="""\
-        The weights sum to 0, so every flat region gives 0; the centre is compared with all eight
-        neighbours alike, so a change of brightness in any direction gives a response, positive on
-        the bright side of an edge and negative on the dark side. In effect it compares each pixel
-        with the mean of its eight neighbours: 8 x centre - their sum = 8 x (centre - their mean).""",
+        The weights sum to 9 - 8 = 1, so flat regions keep their gray. And 9 x centre - neighbours
+        = centre + (8 x centre - neighbours): the identity plus an edge detector, like `sharpen`,
+        but comparing each pixel with all eight neighbours, so it sharpens edges in every direction.""",
     level=2,
     kinds=("predict", "concept"),
 )
@@ -336,6 +346,9 @@ q4 = Exercise(
     reference=_reference_blur_separable,
     wrong_answers=(_outer_2d, _big_kernel_by_product, _big_kernel_renamed, _big_kernel_through_module, _rows_twice,
                    _reversed_weights, _valid_padding, _one_d_kernel),
+    explanation="""\
+        Two passes, a 1 x k kernel along the rows and a k x 1 kernel along the columns, cost
+        k + k multiplications per pixel instead of k * k: 14 instead of 49 for the 7 x 7 box.""",
     level=3,
     kinds=("code", "beyond"),
 )
