@@ -59,41 +59,60 @@ q1 = Exercise(
 )
 
 
-# ---- q2: shrink without inventing a pattern ----------------------------------------------
+# ---- q2: which stripes average out -------------------------------------------------------
+
+#: The periods (in pixels) offered by the choices of exercise 2.
+_Q2_PERIODS = {"a": 3, "b": 4, "c": 5, "d": 8}
 
 _Q2_EXPLANATIONS = {
     "a": (
-        "every value it keeps is a real pixel, but it drops the 3 pixels between two kept ones. The lesson's "
-        "kept pixels traced a slow wave 10 times coarser than the stripes: a false pattern made of real values."
+        "a block of 4 pixels holds 1 1/3 periods of 3-pixel stripes. The extra third is a bright piece in one "
+        "block and a dark piece in another, so the averages still swing (about 48 of 255)."
     ),
-    "b": (
-        "padding only adds pixels beyond the border. Inside the photo the stride still keeps every 4th pixel, "
-        "so apart from the border the result is the same as (a)."
-    ),
+    "b": "right.",
     "c": (
-        "a 2 x 2 window with stride 4 covers columns 0-1 of every 4; columns 2 and 3 never count. Half the "
-        "pixels are still skipped, and the stripes still alias (less strongly than with a 1 x 1 kernel)."
+        "a block of 4 pixels holds 4/5 of a period of 5-pixel stripes. Which fifth is missing changes from block "
+        "to block, so the averages still swing (about 58 of 255)."
     ),
-    "d": "right.",
+    "d": (
+        "a block of 4 pixels holds half a period of 8-pixel stripes: a mostly bright half, then a mostly dark "
+        "one. These stripes are coarser than the blocks, so they survive, as stripes 2 output pixels wide "
+        "(a swing of about 64 of 255)."
+    ),
 }
 
+_q2_letter_test = choice_test("b", _Q2_EXPLANATIONS)
+
+
+def _test_flat_period(answer):
+    """Accept the letter, or the period itself (4 for choice b)."""
+    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
+        answer = next((letter for letter, period in _Q2_PERIODS.items() if answer == period), answer)
+        if answer == 4.4:
+            raise Wrong("4.4 pixels is the lesson's period, which left a faint wave; answer with the letter "
+                        "of one of the four other periods.")
+    _q2_letter_test(answer)
+
+
 q2 = Exercise(
-    "Exercise 2 · Shrinking without inventing a pattern",
-    test=choice_test("d", _Q2_EXPLANATIONS),
+    "Exercise 2 · Which stripes average out?",
+    test=_test_flat_period,
     hint="""\
-        For each choice, ask which pixels of a row of 4 (columns 0, 1, 2, 3) take part in
-        an output pixel at stride 4. A false pattern appears when some pixels never take
-        part, so the output can follow a detail that falls between the ones it sees.""",
+        Picture one block of 4 neighbouring pixels, then the next block 4 pixels further on.
+        For each period, ask: does every block hold the same mix of bright and dark pixels,
+        wherever along the stripes it starts? Counting how many periods fit in 4 pixels helps.""",
     solution="""\
-        answer = "d"   # the 4 x 4 blocks tile the photo: every pixel counts once, fine stripes average out""",
-    reference="d",
-    wrong_answers=("a", "b", "c", 4),
+        answer = "b"   # a block of 4 pixels holds exactly one period: the same mix in every block""",
+    reference="b",
+    wrong_answers=("a", "c", "d", 8, 4.4),
     explanation="""\
-        With stride 4 the 4 x 4 blocks tile the photo: every pixel lands in exactly one average, so
-        stripes finer than a block average to a flat gray (the lesson's block averages stayed
-        between 114 and 141) instead of turning into a slow wave. That is why a downsampling kernel
-        should be at least as wide as its stride. A box is still a crude filter: image libraries
-        blur with a Gaussian before they shrink (skimage.transform.rescale(..., anti_aliasing=True)).""",
+        A block of 4 pixels holds exactly one period of 4-pixel stripes: four samples a
+        quarter period apart, as much above the middle gray as below it wherever the block
+        starts, so every average is 127.5. On the lesson's 4.4-pixel stripes a block holds
+        10/11 of a period, and the missing piece is bright in one block and dark a few blocks
+        later: the faint slow wave. A box cancels only stripes that fit into it a whole number
+        of times; image libraries blur with a smoother filter (a Gaussian) before they shrink,
+        for example skimage.transform.rescale(..., anti_aliasing=True).""",
     level=2,
     kinds=("concept",),
 )
@@ -143,11 +162,11 @@ q3 = Exercise(
     "Exercise 3 · A colour Conv2D layer, without loops",
     test=_test_conv2d,
     hint="""\
-        Try a small case first: make image = np.zeros((5, 6, 3)) and look at the shape that
-        sliding_window_view gives when it slides a 2 x 2 window over the first two axes only.
-        Which axis holds the channel, which the window? Then give every axis of the windows
-        and of the kernel (kh, kw, in, out) a letter, the same letter for the same thing in
-        both, and after the -> keep the letters of the result's axes, channels last.""",
+        Try a small case first: make image = np.zeros((5, 6, 3)) and print the shape that
+        sliding_window_view gives when it slides a 2 x 2 window over axes 0 and 1 only.
+        Which axis is the channel, which two are the window? Then give every axis of the
+        windows and of the kernel (kh, kw, in, out) a letter, the same letter for the same
+        thing in both, and after the -> keep only the letters of the result's axes.""",
     solution="""\
         def my_conv2d(image, kernel):
             windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1))
