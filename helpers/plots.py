@@ -752,10 +752,43 @@ def show_predictions(
     return fig
 
 
-def plot_accuracy_vs_shift(shifts, accuracies: dict, *, title: str = "Test accuracy when the images move") -> Figure:
-    """Accuracy (%) against shift in pixels, one line per model (lesson 09)."""
-    return _percent_vs_shift(shifts, accuracies, "accuracies", xlabel="shift of the test images (pixels)",
-                             ylabel="test accuracy (%)", title=title, from_zero=False)
+def plot_accuracy_vs_shift(shifts, accuracies: dict, *, title: str = "Test accuracy when the images move",
+                           signed_shifts=None, signed: dict | None = None) -> Figure:
+    """Accuracy (%) against shift in pixels, one line per model (lesson 09).
+
+    ``accuracies`` maps a model's name to one accuracy (a fraction) per entry of ``shifts``.
+    With ``signed`` (the same names, one accuracy per entry of ``signed_shifts``, negative
+    = left) the figure gets a first panel for those, on the same accuracy scale, and
+    ``accuracies`` go in the second (e.g. the mean over four directions per distance).
+    Each model keeps its colour and marker in both panels; the legend is drawn once.
+    """
+    panels = [(shifts, accuracies, "accuracies", "shift of the images (pixels)")]
+    if signed is not None:
+        if list(signed) != list(accuracies):
+            raise ValueError(f"signed and accuracies must name the same models, got {list(signed)} and {list(accuracies)}")
+        panels.insert(0, (signed_shifts, signed, "signed", "horizontal shift (pixels; negative = left)"))
+        panels[1] = (shifts, accuracies, "accuracies", "shift in any of the 4 directions (pixels)")
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.6 * len(panels), 4.4), sharey=True, squeeze=False)
+    markers = "osD^vx*+"
+    for ax, (xs, series, name, xlabel) in zip(axes[0], panels):
+        xs = np.asarray(xs)
+        for k, (label, values) in enumerate(series.items()):
+            values = np.asarray(values, dtype=float)
+            if values.shape != xs.shape:
+                raise ValueError(f"{name}[{label!r}] must have one value per shift ({xs.size}), got shape {values.shape}")
+            ax.plot(xs, 100 * values, marker=markers[k % len(markers)], color=f"C{k}", label=label)
+        ax.set_xticks(xs)
+        ax.set_xlabel(xlabel, fontsize=12)
+        ax.tick_params(labelsize=11)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("accuracy (%)", fontsize=12)
+    if signed is not None:
+        axes[0, 0].set_title("left and right", fontsize=12)
+        axes[0, 1].set_title("mean of right, left, down and up", fontsize=12)
+    axes[0, -1].legend(fontsize=11)
+    fig.suptitle(title, fontsize=13)
+    fig.tight_layout()
+    return fig
 
 
 def _colorbar_right(fig: Figure, mappable, label: str) -> None:
@@ -1437,4 +1470,47 @@ def show_overlays(
     if suptitle:
         fig.suptitle(suptitle)
     _colorbar_right(fig, plt.cm.ScalarMappable(norm=norm, cmap=cmap), label)
+    return fig
+
+
+# ---- lesson 09: what a shift does to an image --------------------------------------------
+
+def show_shifted(image, shifted: dict, *, title: str = "The same image, shifted") -> Figure:
+    """An image, shifted copies of it, and the last copy minus the image (lesson 09).
+
+    ``shifted`` maps a panel title ("2 px right") to a shifted copy of ``image`` (uint8,
+    0..255). Dashed lines mark the first and last columns where the original has ink, in
+    every panel, so a move of a pixel or two shows. The last panel is the last copy minus
+    the original, on one gray scale from -255 (black: ink that left) to 255 (white: new ink).
+    """
+    image = np.asarray(image)
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    if image.ndim != 2:
+        raise ValueError(f"image must be one 2-D image (H, W), got shape {image.shape}")
+    if not shifted:
+        raise ValueError("shifted is empty: pass at least one shifted copy, e.g. {'2 px right': ...}")
+    copies = {str(k): np.squeeze(np.asarray(v)) for k, v in shifted.items()}
+    for k, v in copies.items():
+        if v.shape != image.shape:
+            raise ValueError(f"shifted[{k!r}] must have the image's shape {image.shape}, got {v.shape}")
+    panels = [("original", image), *copies.items()]
+    fig, axes = plt.subplots(1, len(panels) + 1, figsize=(2.4 * (len(panels) + 1) + 0.6, 3.0))
+    ink = np.flatnonzero(image.max(axis=0) > 0)
+    edges = (ink[0] - 0.5, ink[-1] + 0.5) if ink.size else ()
+    for ax, (name, picture) in zip(axes, panels):
+        ax.imshow(picture, cmap="gray", vmin=0, vmax=255)
+        for x in edges:
+            ax.axvline(x, color="tab:orange", linestyle="--", linewidth=1.5)
+        ax.set_title(name, fontsize=12)
+        ax.axis("off")
+    last_title, last = panels[-1]
+    difference = last.astype(np.int16) - image.astype(np.int16)
+    shown = axes[-1].imshow(difference, cmap="gray", vmin=-255, vmax=255)
+    axes[-1].set_title(f"{last_title} − original", fontsize=12)
+    axes[-1].axis("off")
+    bar = fig.colorbar(shown, ax=axes[-1], fraction=0.046, pad=0.04, ticks=[-255, 0, 255])
+    bar.ax.tick_params(labelsize=11)
+    fig.suptitle(title, fontsize=13)
+    fig.tight_layout()
     return fig

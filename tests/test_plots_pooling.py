@@ -87,6 +87,12 @@ def test_plot_shift_tolerance_one_line_per_variant():
     assert min(t.get_fontsize() for t in ax.get_legend().get_texts()) * 80 / 72 >= 11
     with pytest.raises(ValueError, match=r"changes\['a'\] must have one value per shift \(4\), got shape \(3,\)"):
         plots.plot_shift_tolerance(shifts, {"a": [0, 1, 2]})
+    fig = plots.plot_shift_tolerance(shifts, {"a": [0, 0.5, 0.7, 0.8]}, reference=("unrelated", 1.1))
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["a", "unrelated"]  # the reference line is in the legend
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [110, 110])  # horizontal, in percent
+    assert ax.get_ylim()[1] > 110  # the line is inside the plot
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "unrelated"]
 
 
 def test_compare_kernels_shares_a_symmetric_scale():

@@ -127,15 +127,18 @@ q2 = Exercise(
     "Exercise 2 · Does the stride matter?",
     test=choice_test("b", _Q2_EXPLANATIONS),
     hint="""\
-        Write the stride-2 output in terms of the stride-1 output: which of its entries does it
-        keep? Then recall what the lesson's experiment showed about a map from which only some
-        entries are kept.""",
+        Pooling does two things at once: each output summarises a neighbourhood, and the map
+        keeps fewer numbers. Which of the two differs between stride 1 and stride 2? Then find,
+        in the experiment's list of findings, which of the two lowered the change.""",
     solution="""\
         answer = "b"   # the window decides the tolerance; stride 2 only keeps every 2nd output""",
     reference="b",
     wrong_answers=("a", "c", "d", 2),
     explanation="""\
-        The window decides the tolerance, the stride decides how many outputs are kept. On the lesson's
+        The window decides the tolerance, the stride decides how many outputs are kept: the stride-2
+        output is every 2nd row and column of the stride-1 output (pool2d(f, 3, stride=2) equals
+        pool2d(f, 3, stride=1)[::2, ::2]), and keeping every n-th value did not change the relative
+        change in the lesson's experiment. On the lesson's
         40 crops, 3 x 3 max pooling changes by about 30 % after a 1-pixel shift with stride 1 and with
         stride 2 (2 x 2 windows: 37 %; no pooling: 55 %). The tolerance comes from the window; stride 2
         makes the maps, and the work of the next layer, 4 times smaller. To see it, run the experiment
