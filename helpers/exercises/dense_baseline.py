@@ -91,32 +91,40 @@ _Q2_EXPLANATIONS = {
         "while the weights changed against a measurement with the final weights."
     ),
     "c": (
+        "right: overfitting is a gap between training and validation loss that grows with the epochs (0.41 - "
+        "0.12 at epoch 30, far more than at the start). Up to epoch 8 the network still learned more that "
+        "carries over than it lost; after it, the validation loss rose."
+    ),
+    "d": (
         "the training loss does keep falling, but that only says the network gets better at the images it "
         "trains on. On images it has not seen it got worse: the validation loss went up from 0.33 at "
         "epoch 8 to 0.41 at epoch 30."
     ),
-    "d": (
-        "right: at epoch 1 the two losses were measured differently, and the lowest validation loss marks "
-        "the epoch after which more training only fits the training images better."
+    "e": (
+        "in the lesson's own run the gap between the end-of-epoch curves grew from epoch 1 on, while the "
+        "validation loss was still falling. Overfitting is that growing gap; it can start while the network "
+        "still improves on new images. Epoch 8 is only where its cost starts to outweigh the gain."
     ),
 }
 
 q2 = Exercise(
     "Exercise 2 · Read someone else's learning curves",
-    test=choice_test("d", _Q2_EXPLANATIONS),
+    test=choice_test("c", _Q2_EXPLANATIONS),
     hint="""\
-        Two questions, one for each end of the training. At epoch 1: when was each of the two losses
-        measured, and with which weights? After epoch 8: which curve tells you how the network does
-        on images it has not trained on, and which way does it go?""",
+        How did the lesson define overfitting: by one epoch, or by how something changes over the
+        epochs? Check each option against the numbers: what is the gap between the two losses at
+        epoch 30, and how were the two losses of epoch 1 measured?""",
     solution="""\
-        answer = "d"   # epoch 1 is not like with like; from epoch 8 on the network overfits""",
-    reference="d",
-    wrong_answers=("a", "b", "c", 4),
+        answer = "c"   # a gap that keeps growing; after epoch 8 it costs more than the network still learns""",
+    reference="c",
+    wrong_answers=("a", "b", "d", "e", 4),
     explanation="""\
-        Compare like with like: the validation loss of an epoch uses the weights at its end, the logged
-        training loss an average over the whole epoch. From the lowest validation loss on, more epochs
-        fit details of the training images that do not carry over: keep the weights of about epoch 8
-        (Keras's EarlyStopping callback with restore_best_weights=True does that for you).""",
+        Overfitting is a growing gap between training and validation loss. It need not show as a rising
+        validation loss at first: while the network still learns things that carry over, the validation
+        loss falls although the gap grows. Once the validation loss rises (after epoch 8 here), more epochs
+        only cost: keep the weights of about epoch 8 (Keras's EarlyStopping callback with
+        restore_best_weights=True does that for you). And epoch 1 says nothing either way: its logged
+        training loss is an average over the epoch, the validation loss a measurement at its end.""",
     level=2,
     kinds=("concept",),
 )
@@ -304,10 +312,9 @@ q4 = Exercise(
     explanation="""\
         Each hidden neuron computes one weighted sum of all 784 pixels, so its weights form one
         image-sized template: light where bright pixels raise its output, dark where they lower it.
-        Drawn, most templates look noisy, with a shape here and there (an outline, or a dark gap
-        like the one between trouser legs). Whatever a template holds is tied to pixel positions:
-        a garment drawn a few pixels further left meets other weights. A convolution slides one
-        small template over every position instead (lessons 08-09).""",
+        Now draw ten of them with the cell below. Do you see garment shapes, or mostly noise? And
+        since every weight belongs to one pixel position, what does a garment drawn a few pixels
+        further left meet?""",
     level=3,
     kinds=("code", "beyond"),
 )
