@@ -1462,7 +1462,7 @@ def show_overlays(
         low, high = _gray_limits(image)
         ax.imshow(image, cmap="gray", vmin=low, vmax=high)
         colours = cmap(norm(m))
-        colours[..., 3] = 0.85 * np.clip(m / top, 0.0, 1.0)
+        colours[..., 3] = 0.85 * np.sqrt(np.clip(m / top, 0.0, 1.0))  # weak values stay visible
         ax.imshow(colours)
         ax.axis("off")
         if titles is not None:

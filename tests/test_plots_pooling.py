@@ -134,6 +134,7 @@ def test_plot_training_draws_loss_and_each_weight_at_its_kernel_position():
     assert fig.get_size_inches()[0] * 80 >= 600
     sizes = [ax.title.get_fontsize() for ax in fig.axes] + [t.get_fontsize() for ax in fig.axes for t in ax.get_yticklabels()]
     assert min(sizes) * 80 / 72 >= 11
+    assert min(ax.get_position().width for ax in weight_axes) * fig.get_size_inches()[0] * 80 >= 120  # panels >= 120 px
     fig = plots.plot_training(np.ones(steps), weights.reshape(steps, 9)[:, :4], np.ones(4))
     assert len(fig.axes) == 5  # (steps, n) weights: one row of n panels
     with pytest.raises(ValueError, match="weights have 9 values per step but target has 4"):

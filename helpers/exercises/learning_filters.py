@@ -202,10 +202,12 @@ q3 = Exercise(
     "Exercise 3 · A bigger filter for the same edges",
     test=_test_q3,
     hint="""\
-        Output size first: a 5 x 5 'valid' correlation of a 32 x 32 patch is 28 x 28, and
-        y_train is 30 x 30. Both are centred on the same pixels, so cut y_train evenly.
-        The learning rate: if the losses that train returns grow instead of shrinking, the
-        steps overshoot; try half the rate, with more steps to make up for it.""",
+        Output size: how many pixels per side does a 'valid' 5 x 5 correlation lose, and
+        how many did y_train lose to the 3 x 3 one? Outputs and targets are centred on the
+        same pixels, so cut the difference evenly from both sides (check the shapes).
+        Learning rate: print the first few losses. If they grow, the steps overshoot: try a
+        smaller rate. A smaller rate needs more steps: train until the last losses are tiny,
+        and look at the kernel.""",
     solution="""\
         model_5x5 = keras.Sequential([keras.Input(shape=(None, None, 1)),
                                       keras.layers.Conv2D(1, 5, use_bias=False)], name="five_by_five")
@@ -322,10 +324,10 @@ q4 = Exercise(
     "Exercise 4 · Read a filter with one probe",
     test=_test_q4,
     hint="""\
-        Choose an input that makes each output equal to a single weight: an image that is
-        0 everywhere except one pixel equal to 1. On paper, with a 5 x 5 image and the 1 in
-        its centre: the 'valid' output is 3 x 3; which weight of the kernel multiplies the 1
-        in the window of output (0, 0), top left? And in the window of output (2, 2)?""",
+        Each output is a sum of nine products, weight x pixel, over its window. An all-zero
+        image gives 0 everywhere. What is the smallest change to it that makes outputs equal
+        to single weights, a different weight at each of 9 outputs? Then work out on paper,
+        for a small image, which weight appears at which output: the order may surprise you.""",
     solution="""\
         def read_kernel(apply_filter):
             probe = np.zeros((1, 5, 5))
