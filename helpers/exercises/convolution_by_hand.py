@@ -107,7 +107,7 @@ _Q2_EXPLANATIONS = {
     ),
     "b": "right.",
     "c": (
-        "that would need weights summing to 0, like the Laplacian. These sum to 9 - 8 = 1, so a flat "
+        "that would need weights summing to 0, like sobel_x. These sum to 9 - 8 = 1, so a flat "
         "region keeps its gray instead of becoming 0."
     ),
     "d": (
@@ -120,9 +120,10 @@ q2 = Exercise(
     "Exercise 2 · What will this kernel do?",
     test=choice_test("b", _Q2_EXPLANATIONS),
     hint="""\
-        Two questions settle it. What is the sum of the weights, so what comes out on a
-        region where every pixel has the same value? And are all the weights positive,
-        as in an average, or is the centre compared with its neighbours?""",
+        Work out what the kernel gives on a flat region, where every pixel has the same
+        gray c: the lesson showed that only one property of the weights matters there.
+        Which letters does that leave? Then picture one bright pixel among darker ones:
+        does this kernel make it stand out more, or less?""",
     solution="""\
         answer = "b"   # sum 1: flat regions keep their gray; heavy centre minus its neighbours: sharpens""",
     reference="b",
@@ -240,7 +241,7 @@ class _KernelSpy:
 
 _Q4_CASES = (
     ("the binomial weights [1, 4, 6, 4, 1] / 16", np.array([1.0, 4, 6, 4, 1]) / 16),
-    ("the asymmetric weights [3, 1, -2, 0.5]", np.array([3.0, 1, -2, 0.5])),
+    ("the lopsided blur weights [0.5, 0.3, 0.2]", np.array([0.5, 0.3, 0.2])),
 )
 
 
@@ -271,6 +272,11 @@ def _test_q4(function):
             raise Wrong(
                 f"your function correlates with a {k} x {k} kernel: that is the slow way, k * k = {k * k} "
                 f"multiplications per pixel. Use two passes, a 1 x {k} kernel and a {k} x 1 kernel."
+            )
+        if isinstance(got, np.ndarray) and got.shape != expected.shape:
+            raise Wrong(
+                f"your result has shape {got.shape}, the image {image.shape}: keep padding=\"same\" (the default "
+                "of correlate2d) in both passes, so that each pass keeps the size."
             )
         if isinstance(got, np.ndarray) and got.shape == expected.shape and not np.allclose(got, expected):
             row = weights.reshape(1, -1)
