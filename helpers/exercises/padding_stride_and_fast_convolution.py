@@ -75,9 +75,9 @@ _Q2_EXPLANATIONS = {
         "to block, so the averages still swing (about 58 of 255)."
     ),
     "d": (
-        "a block of 4 pixels holds half a period of 8-pixel stripes: a mostly bright half, then a mostly dark "
-        "one. These stripes are coarser than the blocks, so they survive, as stripes 2 output pixels wide "
-        "(a swing of about 64 of 255)."
+        "a block of 4 pixels holds half a period of 8-pixel stripes: a mostly bright half in one block, a "
+        "mostly dark half two blocks later. These stripes are coarser than the blocks, so they survive "
+        "(a swing of about 154 of 255)."
     ),
 }
 
@@ -91,6 +91,9 @@ def _test_flat_period(answer):
         if answer == 4.4:
             raise Wrong("4.4 pixels is the lesson's period, which left a faint wave; answer with the letter "
                         "of one of the four other periods.")
+        if answer == 2:
+            raise Wrong("2 is the stride, not one of the periods offered. A plain pick (1x1 kernel) at stride 2 "
+                        "leaves every stripe period here swinging; ask instead what the 4 x 4 box adds up.")
     _q2_letter_test(answer)
 
 
@@ -98,19 +101,20 @@ q2 = Exercise(
     "Exercise 2 · Which stripes average out?",
     test=_test_flat_period,
     hint="""\
-        Picture one block of 4 neighbouring pixels, then the next block 4 pixels further on.
+        Picture one block of 4 neighbouring pixels, then the next block 2 pixels further on.
         For each period, ask: does every block hold the same mix of bright and dark pixels,
         wherever along the stripes it starts? Counting how many periods fit in 4 pixels helps.""",
     solution="""\
         answer = "b"   # a block of 4 pixels holds exactly one period: the same mix in every block""",
     reference="b",
-    wrong_answers=("a", "c", "d", 8, 4.4),
+    wrong_answers=("a", "c", "d", 8, 4.4, 2),
     explanation="""\
         A block of 4 pixels holds exactly one period of 4-pixel stripes: four samples a
         quarter period apart, as much above the middle gray as below it wherever the block
-        starts, so every average is 127.5. On the lesson's 4.4-pixel stripes a block holds
-        10/11 of a period, and the missing piece is bright in one block and dark a few blocks
-        later: the faint slow wave. A box cancels only stripes that fit into it a whole number
+        starts, so every average is 127.5. The stride does not matter; a plain pick at
+        stride 2 lands alternately on bright and dark pixels (a swing of 255). On the
+        lesson's 4.4-pixel stripes a block holds 10/11 of a period, and the missing piece
+        is bright in one block and dark a few blocks later: the faint slow wave. A box cancels only stripes that fit into it a whole number
         of times; image libraries blur with a smoother filter (a Gaussian) before they shrink,
         for example skimage.transform.rescale(..., anti_aliasing=True).""",
     level=2,
@@ -162,11 +166,10 @@ q3 = Exercise(
     "Exercise 3 · A colour Conv2D layer, without loops",
     test=_test_conv2d,
     hint="""\
-        Try a small case first: make image = np.zeros((5, 6, 3)) and print the shape that
-        sliding_window_view gives when it slides a 2 x 2 window over axes 0 and 1 only.
-        Which axis is the channel, which two are the window? Then give every axis of the
-        windows and of the kernel (kh, kw, in, out) a letter, the same letter for the same
-        thing in both, and after the -> keep only the letters of the result's axes.""",
+        Write the windows' shape (5 axes) above the kernel's (kh, kw, C, F) and give every
+        axis a letter, the same letter for the same thing in both (a window row, a window
+        column, a channel). Which letters must the result keep, and in which order? The
+        letters you leave out after the -> are summed over.""",
     solution="""\
         def my_conv2d(image, kernel):
             windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1))
