@@ -138,7 +138,7 @@ q2 = Exercise(
         answer = "c"   # locally connected: 54 * 54 * 10 = 29,160 (x 4.3); convolution: still 10""",
     reference="c",
     wrong_answers=("a", "b", "d", "e", 3),
-    level=2,
+    level=1,
     kinds=("concept",),
     explanation="""\
         The locally connected layer gives each of its 54 x 54 = 2,916 outputs 9 weights and
