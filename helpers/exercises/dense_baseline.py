@@ -81,19 +81,20 @@ q1 = Exercise(
 
 _Q2_EXPLANATIONS = {
     "a": (
-        "a leak would make the validation loss look good all the way, not rise after epoch 8. And the lesson "
-        "showed why the logged training loss of epoch 1 is high with no leak at all: it is an average over "
-        "batches met while the weights were still nearly random."
+        "a leak would make the validation loss look good all the way, not rise after epoch 8. And epoch 1's "
+        "logged training loss (0.62) is high with no leak at all: it is an average over batches met while the "
+        "weights were still nearly random. Measured at the end of epoch 1, training (0.44) and validation "
+        "(0.45) are about equal."
     ),
     "b": (
-        "a network that underfits has a high training loss, but by epoch 30 the training loss (0.12) is far "
-        "below the validation loss (0.41). The epoch-1 comparison is not like with like: an average taken "
-        "while the weights changed against a measurement with the final weights."
+        "a network that underfits has a high training loss, but by epoch 30 the end-of-epoch training loss "
+        "(0.10) is far below the validation loss (0.41). The epoch-1 comparison (0.62 against 0.45) is not like "
+        "with like: an average taken while the weights changed against a measurement with the final weights."
     ),
     "c": (
-        "right: overfitting is a gap between training and validation loss that grows with the epochs (0.41 - "
-        "0.12 at epoch 30, far more than at the start). Up to epoch 8 the network still learned more that "
-        "carries over than it lost; after it, the validation loss rose."
+        "right: measured the same way, at the end of the epoch, the gap grows from 0.01 (epoch 1) to 0.08 "
+        "(epoch 8) to 0.31 (epoch 30): overfitting. Up to epoch 8 the network still learned more that carries "
+        "over than it lost; after it, the validation loss rose from 0.33 to 0.41."
     ),
     "d": (
         "the training loss does keep falling, but that only says the network gets better at the images it "
@@ -101,9 +102,10 @@ _Q2_EXPLANATIONS = {
         "epoch 8 to 0.41 at epoch 30."
     ),
     "e": (
-        "in the lesson's own run the gap between the end-of-epoch curves grew from epoch 1 on, while the "
-        "validation loss was still falling. Overfitting is that growing gap; it can start while the network "
-        "still improves on new images. Epoch 8 is only where its cost starts to outweigh the gain."
+        "by epoch 8, while the validation loss was still falling, the gap between the end-of-epoch losses had "
+        "already grown from 0.01 to 0.08: the network was already learning details of the training images "
+        "that do not carry over. Overfitting can start while the network still improves on new images; "
+        "epoch 8 is only where its cost starts to outweigh the gain."
     ),
 }
 
@@ -112,19 +114,19 @@ q2 = Exercise(
     test=choice_test("c", _Q2_EXPLANATIONS),
     hint="""\
         How did the lesson define overfitting: by one epoch, or by how something changes over the
-        epochs? Check each option against the numbers: what is the gap between the two losses at
-        epoch 30, and how were the two losses of epoch 1 measured?""",
+        epochs? Which two rows of the table were measured the same way? Compute their gap at
+        epochs 1, 8 and 30, then check each option against those numbers.""",
     solution="""\
-        answer = "c"   # a gap that keeps growing; after epoch 8 it costs more than the network still learns""",
+        answer = "c"   # measured alike, the gap grows (0.01, 0.08, 0.31); after epoch 8 the validation loss rises""",
     reference="c",
     wrong_answers=("a", "b", "d", "e", 4),
     explanation="""\
-        Overfitting is a growing gap between training and validation loss. It need not show as a rising
-        validation loss at first: while the network still learns things that carry over, the validation
-        loss falls although the gap grows. Once the validation loss rises (after epoch 8 here), more epochs
-        only cost: keep the weights of about epoch 8 (Keras's EarlyStopping callback with
-        restore_best_weights=True does that for you). And epoch 1 says nothing either way: its logged
-        training loss is an average over the epoch, the validation loss a measurement at its end.""",
+        Overfitting is a growing gap between training and validation loss, both measured at the end
+        of the epoch. It need not show as a rising validation loss at first: while the network still
+        learns things that carry over, the validation loss falls although the gap grows (epochs 1-8
+        here). Once the validation loss rises, more epochs only cost: keep the weights of about
+        epoch 8 (Keras's EarlyStopping callback with restore_best_weights=True does that for you).
+        Leave the logged training loss out of that comparison: it is an average over the epoch.""",
     level=2,
     kinds=("concept",),
 )
@@ -203,10 +205,11 @@ q3 = Exercise(
     "Exercise 3 · Mixed up in both directions",
     test=_test_q3,
     hint="""\
-        How many times were classes i and j mixed up, in either direction? That is two cells of cm;
-        the transpose cm.T puts the second one where the first one is. Which cells must you then
-        leave out, and how do you keep each pair only once? np.argmax gives a flat position;
-        np.unravel_index turns it back into (row, column).""",
+        Start with one pair: which two cells of cm count how often classes i and j were mixed up?
+        Can you get that sum for every pair at once, as one matrix? Which of its cells are not
+        mistakes, and which count a pair a second time? To find where a 2-D array is largest,
+        np.argmax gives a flat position and np.unravel_index turns it into (row, column); a loop
+        over the pairs i < j works too.""",
     solution="""\
         def most_confused_both_ways(cm):
             cm = np.asarray(cm)
