@@ -146,9 +146,9 @@ def test_a_cell_that_only_demonstrates_check_is_no_exercise():
     assert parse_exercise_cell("x = 1\nprint(x)\n") is None
 
 
-# ---- the exercise standard of lessons 00-06 (STYLE.md "Exercises") -------------------------
+# ---- the exercise standard of every lesson (STYLE.md "Exercises") -------------------------
 
-STANDARD_LESSONS = [name for name in LESSONS if name[:2] <= "06"]
+STANDARD_LESSONS = list(LESSONS)
 LEGEND = "Each exercise is marked ★ (uses one step the lesson showed, in a new situation), ★★ (combines steps, or asks why) or ★★★ (goes beyond the lesson)."
 
 
