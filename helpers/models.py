@@ -17,7 +17,6 @@ Import it only in lessons that use TensorFlow (it imports Keras).
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -212,7 +211,7 @@ def mnist_cnn(
     pass the values you train with. ``layer_options`` go to :func:`course_cnn_layers`.
     """
     layer_options.setdefault("dropout", 0.3)
-    # layer_options.setdefault("filters", MNIST_FILTERS)  # lead: switched on after lesson 08's rework
+    layer_options.setdefault("filters", MNIST_FILTERS)
     return _course_model(name, epochs=epochs, batch_size=batch_size, train_size=train_size,
                          peak_learning_rate=peak_learning_rate, **layer_options)
 
@@ -291,7 +290,7 @@ RECIPES: dict[str, Recipe] = {
     "mnist_cnn": Recipe(
         "mnist_cnn", "mnist",
         "course: Conv(16,5x5)-Pool-BN-Conv(32)-Pool-BN-Dense(128)-Dropout-Dense(10); Adam one-cycle",
-        builder=functools.partial(mnist_cnn, filters=MNIST_FILTERS), takes_plan=True, **MNIST_CNN_PLAN,
+        builder=mnist_cnn, takes_plan=True, **MNIST_CNN_PLAN,
     ),
     "fashion_tutorial": Recipe(
         "fashion_tutorial", "fashion_mnist",

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["animate_correlation", "compare_kernels", "draw_histogram", "plot_accuracy_vs_shift", "plot_confusion_matrix", "plot_history", "plot_shift_tolerance", "plot_training", "show_attribution", "show_conv_geometry", "show_correlation_step", "show_digit_predictions", "show_feature_maps", "show_filtered", "show_filtered_images", "show_filters", "show_images", "show_images_and_histograms", "show_kernel", "show_kernels", "show_padding_modes", "show_pixel_values", "show_pooling", "show_predictions", "show_receptive_fields"]
+__all__ = ["animate_correlation", "compare_kernels", "draw_histogram", "plot_accuracy_vs_shift", "plot_confusion_matrix", "plot_history", "plot_shift_tolerance", "plot_training", "show_attribution", "show_conv_geometry", "show_correlation_step", "show_digit_predictions", "show_feature_maps", "show_filtered", "show_filtered_images", "show_filters", "show_images", "show_images_and_histograms", "show_kernel", "show_kernels", "show_padding_modes", "show_pixel_values", "show_pooling", "show_predictions", "show_receptive_fields", "show_shifted"]
 
 
 def _as_image_list(images) -> list[np.ndarray]:

@@ -60,10 +60,10 @@ def test_recipes_match_the_published_training_settings():
         assert getattr(model, "optimizer", None) is not None
 
 
-@pytest.mark.parametrize("builder", [models.mnist_cnn, models.fashion_cnn])
-def test_course_cnns(builder):
+@pytest.mark.parametrize("builder, filters", [(models.mnist_cnn, models.MNIST_FILTERS), (models.fashion_cnn, models.COURSE_FILTERS)])
+def test_course_cnns(builder, filters):
     model = builder()
-    f1, f2 = models.COURSE_FILTERS
+    f1, f2 = filters
     assert _layer_kinds(model) == ["Conv2D", "MaxPooling2D", "BatchNormalization", "Conv2D", "MaxPooling2D",
                                    "BatchNormalization", "Flatten", "Dense", "Dropout", "Dense", "Softmax"]
     assert [layer.output.shape[1:] for layer in model.layers if isinstance(layer, keras.layers.MaxPooling2D)] == [
@@ -165,7 +165,7 @@ def test_activation_model_outputs_match_layers(small_cnn):
     act = models.activation_model(small_cnn, names)
     x = np.random.default_rng(0).random((3, 28, 28, 1)).astype(np.float32)
     outputs = act.predict(x, verbose=0)
-    f1, f2 = models.COURSE_FILTERS
+    f1, f2 = models.MNIST_FILTERS  # small_cnn is an mnist_cnn
     assert [o.shape for o in outputs] == [(3, 24, 24, f1), (3, 12, 12, f1), (3, 10, 10, f2)]
     # the pooled map is the 2x2 maximum of the ReLU map, and the first map is conv1 applied to x
     relu = outputs[0]
