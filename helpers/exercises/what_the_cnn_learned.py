@@ -75,7 +75,7 @@ q1 = Exercise(
 
 _Q2_EXPLANATIONS = {
     "a": (
-        "the 12 strongest of 10,000 images only show where the channel responds *most*. Images of other "
+        "the 12 strongest of 10,000 images only show where the channel responds *most*; they say nothing about the rest. Images of other "
         "classes may excite it almost as much (the 13th could be a sneaker), and selectivity compares the "
         "top responses with the channel's own mean, not with other classes."
     ),
@@ -330,8 +330,8 @@ q4 = Exercise(
     "Exercise 4 · Integrated gradients",
     test=_test_q4,
     hint="""\
-        Build the batch of scaled images with broadcasting: alphas[:, None, None, None] * image[None]
-        has shape (steps, 28, 28, 1). Convert it with tf.convert_to_tensor, call tape.watch on it
+        Build the batch of scaled images with broadcasting: for an image of shape (H, W, 1),
+        alphas[:, None, None, None] * image[None] has shape (steps, H, W, 1) (8 x 8 in the checker). Convert it with tf.convert_to_tensor, call tape.watch on it
         inside the GradientTape, and take the gradient of the sum of the class scores over the
         batch (each image's score depends only on its own pixels). Average over the batch axis and
         multiply by the image.""",
