@@ -4,116 +4,380 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.datasets import FASHION_MNIST_CLASSES
-from helpers.exercises.core import Exercise, Wrong, call, expect_array
+from helpers.exercises.core import Exercise, Outcome, Wrong, call, choice_test, expect_array, is_placeholder
 
-#: A confusion matrix of the kind the lesson's CNN produces (used when none is passed).
-EXAMPLE_CM = np.array(
-    [
-        [870, 0, 15, 12, 3, 1, 93, 0, 6, 0],
-        [1, 985, 0, 9, 2, 0, 2, 0, 1, 0],
-        [17, 1, 880, 8, 45, 0, 48, 0, 1, 0],
-        [12, 3, 9, 929, 24, 0, 22, 0, 1, 0],
-        [1, 1, 48, 21, 889, 0, 39, 0, 1, 0],
-        [0, 0, 0, 0, 0, 983, 0, 12, 0, 5],
-        [98, 1, 54, 20, 62, 0, 757, 0, 8, 0],
-        [0, 0, 0, 0, 0, 6, 0, 979, 0, 15],
-        [3, 0, 2, 2, 1, 1, 3, 2, 986, 0],
-        [0, 0, 0, 0, 0, 4, 1, 33, 0, 962],
-    ]
-)
+# ---- q1: predict the CNN's accuracy after a diagonal shift -------------------------------
+
+#: What the lesson's CNN scored (%) on its 3,000 test images when this exercise was written:
+#: unshifted, 2 px right, 2 px down, and 2 px right *and* 2 px down. Used when no model is passed.
+Q1_MEASURED = {"clean": 91.9, "right": 82.6, "down": 85.9, "diagonal": 73.8}
+Q1_TOLERANCE = 6.0  # percentage points
 
 
-class _HardestClass(Exercise):
-    """The checker needs the learner's confusion matrix: ``check(answer, cm=cm)``."""
+def _q1_measure(model, images, labels) -> dict[str, float]:
+    from helpers import training
 
-    _cm = EXAMPLE_CM
+    def accuracy(dx, dy):
+        shifted = training.to_model_input(training.shift_images(images, dx, dy))
+        return 100 * float(np.mean(training.predict_classes(model, shifted) == labels))
 
-    def evaluate(self, answer=..., cm=None):
-        if cm is not None:
-            self._cm = np.asarray(cm)
-        return super().evaluate(answer)
-
-    def check(self, answer=..., cm=None):
-        if cm is not None:
-            self._cm = np.asarray(cm)
-        super().check(answer)
+    return {"clean": accuracy(0, 0), "right": accuracy(2, 0), "down": accuracy(0, 2), "diagonal": accuracy(2, 2)}
 
 
-def _recall(cm):
-    cm = np.asarray(cm, dtype=float)
-    return np.diag(cm) / cm.sum(axis=1)
+def _q1_number(answer) -> float:
+    """The prediction as a percentage, or Wrong (checked before anything is measured)."""
+    if isinstance(answer, np.ndarray) and answer.size == 1:
+        answer = answer.item()
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, float, np.integer, np.floating)):
+        raise Wrong(f"write your prediction as a number, the accuracy in percent (such as 50); got {answer!r}")
+    answer = float(answer)
+    if 0 < answer <= 1:
+        raise Wrong(f"{answer} looks like a fraction; write the accuracy in percent (0.5 -> 50).")
+    if not 0 <= answer <= 100:
+        raise Wrong(f"{answer} is not an accuracy in percent: it lies between 0 and 100.")
+    return answer
 
 
-def _test_hardest_class(answer):
-    cm = q1._cm
-    if isinstance(answer, (int, np.integer)) and not isinstance(answer, bool):
-        raise Wrong(f"answer with the class name, e.g. class_names[{int(answer)}] = {FASHION_MNIST_CLASSES[int(answer) % 10]!r}")
-    if not isinstance(answer, str):
-        raise Wrong(f"expected a class name (a string), got {type(answer).__name__} {answer!r}")
-    if answer not in FASHION_MNIST_CLASSES:
-        raise Wrong(f"{answer!r} is not one of the class names {list(FASHION_MNIST_CLASSES)}")
-    expected = FASHION_MNIST_CLASSES[int(np.argmin(_recall(cm)))]
-    fewest_predicted = FASHION_MNIST_CLASSES[int(np.argmin(np.diag(cm) / np.asarray(cm).sum(axis=0)))]
-    if answer != expected and answer == fewest_predicted:
-        raise Wrong("that class has the lowest *precision* (column): recall looks along the row of the true class.")
-    if answer != expected:
-        raise Wrong(f"{answer!r} has recall {_recall(cm)[FASHION_MNIST_CLASSES.index(answer)]:.1%}; "
-                    "another class has a lower one.")
+def _q1_verdict(answer, measured: dict[str, float]) -> str:
+    answer = _q1_number(answer)
+    diagonal = measured["diagonal"]
+    if answer > diagonal + Q1_TOLERANCE:
+        if answer >= measured["clean"] - 2:
+            raise Wrong(
+                f"{answer:g} % is about what the CNN scores on images that have not moved at all. Even a "
+                "2-pixel shift along one axis cost it points, and the diagonal move shifts along both axes."
+            )
+        if answer >= min(measured["right"], measured["down"]) - 2:
+            raise Wrong(
+                f"{answer:g} % is about what a shift of 2 pixels along *one* axis leaves. The diagonal move "
+                "shifts the image along both axes at once: each of the two moves costs its own points."
+            )
+        raise Wrong(f"{answer:g} % is too optimistic. Look at what 2 pixels right and 2 pixels down each cost the CNN.")
+    if answer < diagonal - Q1_TOLERANCE:
+        raise Wrong(
+            f"{answer:g} % is too pessimistic. The diagonal move is sqrt(2 ** 2 + 2 ** 2) = 2.8 pixels long: "
+            "compare with what the CNN kept at 2 and at 3 pixels along one axis, not at 4."
+        )
+    return (f"the CNN scores {diagonal:.1f} % on these images (you said {answer:g} %; "
+            f"within {Q1_TOLERANCE:g} points counts as right).")
 
 
-q1 = _HardestClass(
-    "Exercise 1 · The hardest class",
-    test=_test_hardest_class,
+class _PredictDiagonal(Exercise):
+    """``check(answer, model=cnn, images=..., labels=...)`` measures the learner's own CNN."""
+
+    def evaluate(self, answer=..., model=None, images=None, labels=None):
+        if is_placeholder(answer):
+            return super().evaluate(answer)
+        try:
+            _q1_number(answer)
+            measured = Q1_MEASURED if model is None else _q1_measure(model, images, labels)
+            message = _q1_verdict(answer, measured)
+        except Wrong as exc:
+            return Outcome("wrong", str(exc))
+        except Exception as exc:  # never crash the learner's notebook
+            return Outcome("wrong", f"the answer could not be checked ({type(exc).__name__}: {exc}).")
+        return Outcome("correct", message)
+
+    def check(self, answer=..., model=None, images=None, labels=None):
+        outcome = self.evaluate(answer, model=model, images=images, labels=labels)
+        self._print(outcome)
+
+    def _print(self, outcome):
+        from helpers.exercises.core import _capitalise
+
+        if outcome.status == "correct":
+            print(f"✅ {self.title}: correct, {outcome.message}")
+            print("   " + self.explanation.replace("\n", "\n   "))
+        elif outcome.status == "not attempted":
+            print(f"⏳ {self.title}: not attempted yet. {_capitalise(outcome.message)}")
+        else:
+            print(f"❌ {self.title}: not quite. {_capitalise(outcome.message)}")
+
+
+q1 = _PredictDiagonal(
+    "Exercise 1 · Predict a diagonal shift",
+    test=lambda answer: _q1_verdict(answer, Q1_MEASURED),
     hint="""\
-        Recall of class i = cm[i, i] / cm[i].sum() (row i holds the images whose true class is i).
-        np.diag(cm) / cm.sum(axis=1) gives all ten at once; np.argmin finds the smallest.""",
-    solution="answer = class_names[np.argmin(np.diag(cm) / cm.sum(axis=1))]   # 'Shirt'",
-    reference="Shirt",
-    wrong_answers=("Coat", 6, "shirt"),
+        Read two numbers off the lesson's measurements: how many points the CNN lost when the images
+        moved 2 pixels right, and how many when they moved 2 pixels down. The diagonal move does both.
+        (Or: how long is the diagonal move, and what did the CNN keep at that distance?)""",
+    solution="""\
+        answer = 100 * (shifted["CNN"][2, 0] + shifted["CNN"][0, 2] - shifted["CNN"][0, 0])   # both losses, added""",
+    reference=75,
+    wrong_answers=(84, 92, 50, 0.75, "75"),
+    explanation="""\
+        The two losses roughly add up: the CNN is tied to positions along both axes. Another way to see it:
+        the diagonal move is 2.8 pixels long, and the CNN keeps about what it keeps at 3 pixels along one axis.""",
+    level=1,
+    kinds=("predict",),
 )
 
 
-def _reference_shift_right(images, dx):
-    images = np.asarray(images)
-    out = np.zeros_like(images)
-    out[:, :, dx:] = images[:, :, : images.shape[2] - dx]
-    return out
+# ---- q2: how much does one confusion cost? -----------------------------------------------
+
+def _reference_q2(cm, i, j):
+    cm = np.asarray(cm)
+    return float((np.trace(cm) + cm[i, j] + cm[j, i]) / cm.sum())
 
 
-def _wrong_shift_rows(images, dx):
-    images = np.asarray(images)
-    out = np.zeros_like(images)
-    out[:, dx:, :] = images[:, : images.shape[1] - dx, :]
-    return out
+def _one_way_q2(cm, i, j):
+    cm = np.asarray(cm)
+    return float((np.trace(cm) + cm[i, j]) / cm.sum())
 
 
-def _test_shift_right(function):
-    images = np.arange(1, 2 * 3 * 5 + 1, dtype=np.uint8).reshape(2, 3, 5)
-    for dx in (1, 3, 0):
-        got = call(function, images.copy(), dx)
-        if isinstance(got, np.ndarray) and got.shape == images.shape and dx and np.array_equal(got, np.roll(images, dx, axis=2)):
-            raise Wrong("np.roll wraps the right edge around to the left; the uncovered columns must be 0.")
-        if isinstance(got, np.ndarray) and got.shape == images.shape and dx and np.array_equal(got, _wrong_shift_rows(images, dx)):
-            raise Wrong("you shifted along the rows (down); dx moves along the columns (the last axis).")
-        expect_array(got, _reference_shift_right(images, dx), f"shift_right(images, {dx})", dtype=images.dtype)
+def _counts_q2(cm, i, j):
+    cm = np.asarray(cm)
+    return int(np.trace(cm) + cm[i, j] + cm[j, i])
+
+
+def _no_diagonal_q2(cm, i, j):
+    cm = np.asarray(cm)
+    return float((cm[i, j] + cm[j, i]) / cm.sum())
+
+
+def _two_classes_only_q2(cm, i, j):  # the accuracy on the merged class alone
+    cm = np.asarray(cm)
+    return float((cm[i, i] + cm[j, j] + cm[i, j] + cm[j, i]) / (cm[i].sum() + cm[j].sum()))
+
+
+_Q2_CASES = (
+    (np.array([[50, 9, 0, 1], [2, 40, 6, 0], [0, 7, 45, 3], [1, 0, 4, 30]]), 1, 2),
+    (np.array([[70, 3, 1], [2, 80, 5], [12, 4, 60]]), 2, 0),
+)
+
+
+def _test_q2(function):
+    for cm, i, j in _Q2_CASES:
+        what = f"your merged_accuracy(cm, {i}, {j}) on cm =\n{cm}\n  "
+        got = call(function, cm.copy(), i, j)
+        if isinstance(got, np.ndarray) and got.size == 1:
+            got = got.item()
+        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
+            raise Wrong(f"{what}expected one number (an accuracy between 0 and 1), got {type(got).__name__} {got!r}")
+        got = float(got)
+        expected = _reference_q2(cm, i, j)
+        if np.isclose(got, expected):
+            continue
+        if np.isclose(got, 100 * expected):
+            raise Wrong(f"{what}returned {got:g}, a percentage; return the accuracy as a fraction, as Keras does ({expected:.4f}).")
+        if np.isclose(got, _counts_q2(cm, i, j)):
+            raise Wrong(f"{what}returned {got:g}, a count of images; divide by the number of images, cm.sum().")
+        if np.isclose(got, _one_way_q2(cm, i, j)) or np.isclose(got, (np.trace(cm) + cm[j, i]) / cm.sum()):
+            raise Wrong(
+                f"{what}returned {got:.4f}, which adds only one direction. Once {i} and {j} are one class, "
+                f"class {i} taken for {j} (cm[{i}, {j}]) and class {j} taken for {i} (cm[{j}, {i}]) are both right."
+            )
+        if np.isclose(got, _two_classes_only_q2(cm, i, j)):
+            raise Wrong(
+                f"{what}returned {got:.4f}, the accuracy on the images of classes {i} and {j} only. The question is "
+                "the accuracy over all images, as in the lesson: divide by cm.sum()."
+            )
+        if np.isclose(got, _no_diagonal_q2(cm, i, j)):
+            raise Wrong(f"{what}returned {got:.4f}, only the mistakes that become right; the images that were right all along (the diagonal) still count.")
+        raise Wrong(f"{what}expected {expected:.4f}, got {got:.4f}")
 
 
 q2 = Exercise(
-    "Exercise 2 · Shift images to the right",
-    test=_test_shift_right,
+    "Exercise 2 · What one confusion costs",
+    test=_test_q2,
     hint="""\
-        Start from out = np.zeros_like(images). Columns dx, dx+1, ... of the output receive
-        columns 0, 1, ... of the input: out[:, :, dx:] = images[:, :, :W - dx].""",
+        Accuracy is (images on the diagonal) / (all images). If classes i and j became one class,
+        which cells of cm would also count as right? There are two of them.""",
     solution="""\
-        def shift_right(images, dx):
-            out = np.zeros_like(images)
-            out[:, :, dx:] = images[:, :, :images.shape[2] - dx]
-            return out""",
-    reference=_reference_shift_right,
-    wrong_answers=(
-        lambda images, dx: np.roll(images, dx, axis=2),
-        _wrong_shift_rows,
-        lambda images, dx: np.roll(images, dx, axis=2).astype(np.float64),
+        def merged_accuracy(cm, i, j):
+            cm = np.asarray(cm)
+            right = np.trace(cm) + cm[i, j] + cm[j, i]   # the diagonal, plus i <-> j in both directions
+            return right / cm.sum()""",
+    reference=_reference_q2,
+    wrong_answers=(_one_way_q2, _counts_q2, _no_diagonal_q2, _two_classes_only_q2),
+    level=2,
+    kinds=("code",),
+)
+
+
+# ---- q3: is the information gone? ----------------------------------------------------------
+
+_Q3_EXPLANATIONS = {
+    "a": (
+        "the dense network is tied to pixel positions even more than the CNN, so its drop says nothing about "
+        "whether the information is still in the shifted images. Both networks could fail on images that "
+        "still hold everything needed."
     ),
+    "b": (
+        "right: the augmented CNN is tested on exactly the same shifted images and keeps most of its accuracy, "
+        "so most of what is needed is still in them."
+    ),
+    "c": (
+        "both explanations predict that left and right cost about the same (garments are roughly symmetric), so "
+        "this cannot tell them apart. A test must compare something the two explanations disagree about."
+    ),
+    "d": (
+        "the lesson has exactly the control you need: a network that gets the same shifted test images but "
+        "has seen shifted training images. If the information were gone, it would fail as well."
+    ),
+}
+
+q3 = Exercise(
+    "Exercise 3 · Is the information gone?",
+    test=choice_test("b", _Q3_EXPLANATIONS),
+    hint="""\
+        If the explanation were true, what would follow for *any* network tested on the same shifted
+        images? Is there a network in the lesson that was tested on them and behaves differently?""",
+    solution="""\
+        answer = "b"   # the augmented CNN gets the same shifted images and keeps most of its accuracy""",
+    reference="b",
+    wrong_answers=("a", "c", "d", 2),
+    explanation="""\
+        An explanation is tested by a consequence it predicts. "The information is gone" predicts that no
+        network does well on the shifted images; the augmented CNN does, so most of the plain CNN's loss
+        comes from where it learned to look, not from the pixels that left the frame. (Some ink does leave:
+        two thirds of the test images touch the top or bottom edge, so part of the loss is real; the
+        augmented CNN's small drop at 4 pixels bounds how large that part can be.)""",
+    level=2,
+    kinds=("concept",),
+)
+
+
+# ---- q4: fix the input, not the network -----------------------------------------------------
+
+def _box_shift(image):
+    """The (dx, dy) that centres the box around the image's ink; (0, 0) for an empty image."""
+    rows = np.flatnonzero(image.max(axis=1) > 0)
+    cols = np.flatnonzero(image.max(axis=0) > 0)
+    if rows.size == 0:
+        return 0, 0
+    h, w = image.shape
+    return (w - 1 - cols[-1] - cols[0]) / 2, (h - 1 - rows[-1] - rows[0]) / 2
+
+
+def _shift(image, dx, dy):
+    out = np.zeros_like(image)
+    h, w = image.shape
+    out[max(0, dy):h - max(0, -dy), max(0, dx):w - max(0, -dx)] = image[max(0, -dy):h - max(0, dy), max(0, -dx):w - max(0, dx)]
+    return out
+
+
+def _reference_q4(images):
+    images = np.asarray(images)
+    out = np.zeros_like(images)
+    for n, image in enumerate(images):
+        dx, dy = _box_shift(image)
+        out[n] = _shift(image, int(np.floor(dx)), int(np.floor(dy)))
+    return out
+
+
+def _whole_stack_q4(images):  # one box around the ink of all images together
+    images = np.asarray(images)
+    dx, dy = _box_shift(images.max(axis=0))
+    return np.stack([_shift(im, int(np.floor(dx)), int(np.floor(dy))) for im in images])
+
+
+def _columns_only_q4(images):
+    images = np.asarray(images)
+    return np.stack([_shift(im, int(np.floor(_box_shift(im)[0])), 0) for im in images])
+
+
+def _wrong_sign_q4(images):
+    images = np.asarray(images)
+    return np.stack([_shift(im, -int(np.floor(_box_shift(im)[0])), -int(np.floor(_box_shift(im)[1]))) for im in images])
+
+
+def _centre_of_mass_q4(images):
+    images = np.asarray(images)
+    out = np.zeros_like(images)
+    h, w = images.shape[1:]
+    for n, image in enumerate(images):
+        weights = image.astype(np.float64)
+        if weights.sum() == 0:
+            continue
+        cy = (weights.sum(axis=1) * np.arange(h)).sum() / weights.sum()
+        cx = (weights.sum(axis=0) * np.arange(w)).sum() / weights.sum()
+        out[n] = _shift(image, int(round((w - 1) / 2 - cx)), int(round((h - 1) / 2 - cy)))
+    return out
+
+
+def _float_q4(images):
+    return _reference_q4(images).astype(np.float32) / 255
+
+
+def _q4_cases():
+    """Small uint8 stacks: boxes at known places, an L shape, a box touching the edge, an empty image."""
+    stack = np.zeros((5, 9, 12), np.uint8)
+    stack[0, 1:4, 1:5] = 200               # top left: must move right and down
+    stack[1, 5:9, 7:12] = 90               # bottom right, touching two edges
+    stack[2, 2:8, 3:5] = 255               # an L shape: its centre of mass is not its box's centre
+    stack[2, 6:8, 3:10] = 255
+    stack[3, 3:6, 4:8] = 120               # already centred
+    # stack[4] stays empty: no ink, nothing to centre
+    wide = np.zeros((2, 10, 10), np.uint8)
+    wide[0, 0:3, 2:9] = 50                  # touches the top; odd free space in both directions
+    wide[1, 4:10, 0:4] = 180
+    lopsided = np.zeros((2, 12, 16), np.uint8)
+    lopsided[0, 4:8, 1:5] = 255             # a bright block and a faint line: the box is centred already,
+    lopsided[0, 5, 5:15] = 10               # the centre of mass is far to the left
+    lopsided[1, 0:6, 0:3] = 255
+    return stack, wide, lopsided
+
+
+def _test_q4(function):
+    for images in _q4_cases():
+        what = f"your recentre(images) on {len(images)} images of {images.shape[1]} x {images.shape[2]}"
+        got = call(function, images.copy())
+        if hasattr(got, "numpy"):
+            got = got.numpy()
+        if not isinstance(got, np.ndarray):
+            raise Wrong(f"{what}: expected a NumPy array, got {type(got).__name__}")
+        if got.shape != images.shape:
+            raise Wrong(f"{what}: expected shape {images.shape} (the same as the input), got {got.shape}")
+        if got.dtype != images.dtype:
+            raise Wrong(f"{what}: expected dtype {images.dtype}, the input's, got {got.dtype}; keep the pixels as they are, only move them.")
+        for n, (image, result) in enumerate(zip(images, got)):
+            dx, dy = _box_shift(image)
+            allowed = [_shift(image, x, y) for x in {int(np.floor(dx)), int(np.ceil(dx))} for y in {int(np.floor(dy)), int(np.ceil(dy))}]
+            if any(np.array_equal(result, a) for a in allowed):
+                continue
+            if not image.any():
+                raise Wrong(f"{what}: image {n} has no ink at all; return it unchanged (all zeros).")
+            for wrong, message in (
+                (_whole_stack_q4, "moved every image by the same amount: find the box of *each* image's ink."),
+                (_columns_only_q4, "centred the columns only; centre the rows too."),
+                (_wrong_sign_q4, "moved the ink away from the middle: check the sign of your shift."),
+                (_centre_of_mass_q4, "centred the centre of mass (the mean position of the ink, weighted by brightness). "
+                                     "The exercise asks for the box: first and last row and column with ink."),
+            ):
+                if np.array_equal(result, wrong(images)[n]):
+                    raise Wrong(f"{what}: image {n}: you {message}")
+            expect_array(result, allowed[0], f"{what}: image {n}")
+
+
+q4 = Exercise(
+    "Exercise 4 · Fix the input, not the network",
+    test=_test_q4,
+    hint="""\
+        For one image: which rows and columns hold any ink (image.max(axis=...) > 0, then np.flatnonzero)?
+        If the first such column is c0 and the last c1, the free columns are c0 on the left and W - 1 - c1
+        on the right; moving right by half their difference centres the box. The same for the rows. Move
+        the image with training.shift_images (it takes a stack: image[None]) and loop over the images.""",
+    solution="""\
+        def recentre(images):
+            out = np.zeros_like(images)
+            h, w = images.shape[1:]
+            for n, image in enumerate(images):
+                rows = np.flatnonzero(image.max(axis=1) > 0)
+                cols = np.flatnonzero(image.max(axis=0) > 0)
+                if rows.size == 0:   # no ink: nothing to centre
+                    continue
+                dx = (w - 1 - cols[-1] - cols[0]) // 2   # half the difference of the free columns
+                dy = (h - 1 - rows[-1] - rows[0]) // 2
+                out[n] = training.shift_images(image[None], dx, dy)[0]
+            return out""",
+    reference=_reference_q4,
+    wrong_answers=(_whole_stack_q4, _columns_only_q4, _wrong_sign_q4, _centre_of_mass_q4, _float_q4),
+    explanation="""\
+        Fashion-MNIST was made by putting each garment in the middle of the canvas, so centring its box
+        undoes most of a shift, for no training at all. It only works because every image holds one
+        object on a black background: in a photo there is no "box of the ink" to find, and the network
+        has to cope with positions itself (augmentation, or finding the object first, as detectors do).""",
+    level=3,
+    kinds=("code", "beyond"),
 )
