@@ -9,8 +9,8 @@ lists them all, which is what the benchmark (``make bench``) compares::
     model = recipe.build()
     training.train(model, x_train, y_train, batch_size=recipe.batch_size, epochs=recipe.epochs)
 
-The second half of the module looks inside a trained model: an activation model over
-chosen layers, a saliency map (gradient of a class score) and an occlusion map.
+The second half of the module looks inside a trained model: an occlusion map (lesson 10
+builds its activation, class-score and Grad-CAM models in plain cells).
 
 Import it only in lessons that use TensorFlow (it imports Keras).
 """
@@ -31,8 +31,6 @@ __all__ = [
     "RECIPES",
     "Recipe",
     "VALIDATION_SIZE",
-    "activation_model",
-    "class_scores",
     "DesignRow",
     "compile_one_cycle",
     "design_results",
@@ -41,7 +39,6 @@ __all__ = [
     "fashion_cnn",
     "mnist_cnn",
     "occlusion_map",
-    "saliency_map",
     "tutorial_fashion_cnn",
     "tutorial_mnist_cnn",
 ]
@@ -312,88 +309,12 @@ RECIPES: dict[str, Recipe] = {
 
 # ---- looking inside a trained model (lesson 10) ------------------------------------------
 
-def activation_model(model: keras.Model, layer_names: Sequence[str]) -> keras.Model:
-    """A model with the same input whose outputs are the named layers' outputs (lesson 10).
-
-    Calling it on images returns one array per layer: the feature maps.
-    """
-    names = [layer.name for layer in model.layers]
-    if isinstance(layer_names, str):
-        raise TypeError("layer_names must be a list of names, e.g. ['conv1'], not one string")
-    missing = [n for n in layer_names if n not in names]
-    if missing or not layer_names:
-        raise ValueError(f"layer_names must name layers of the model; unknown {missing}, the model has {names}")
-    outputs = [model.get_layer(n).output for n in layer_names]
-    return keras.Model(inputs=model.inputs[0], outputs=outputs, name=f"{model.name}_activations")
-
-
 def _check_image(image: np.ndarray, model: keras.Model) -> np.ndarray:
     image = np.asarray(image, dtype=np.float32)
     expected = tuple(model.inputs[0].shape[1:])
     if image.shape != expected:
         raise ValueError(f"image must have the model's input shape {expected} (one image, no batch axis), got {image.shape}")
     return image
-
-
-def class_scores(model: keras.Model, x):
-    """The model's class *scores* (logits): its output before the final softmax.
-
-    The course CNNs end in a ``Dense`` layer named ``class_scores`` and a separate
-    ``Softmax``: the scores are that layer's output. For a model whose last ``Dense`` layer
-    has ``activation="softmax"`` (the tutorial recipes, the dense baseline) they are
-    computed from that layer's weights; otherwise the output is returned as it is. Works
-    on NumPy arrays and on tensors inside a ``GradientTape``.
-    """
-    names = [layer.name for layer in model.layers]
-    if "class_scores" in names:
-        return keras.Model(model.inputs[0], model.get_layer("class_scores").output)(x, training=False)
-    last = model.layers[-1]
-    if isinstance(last, layers.Dense) and getattr(last.activation, "__name__", "") == "softmax":
-        features = keras.Model(model.inputs[0], model.layers[-2].output)(x, training=False)
-        return keras.ops.matmul(features, last.kernel) + last.bias
-    return model(x, training=False)
-
-
-def saliency_map(
-    model: keras.Model, image: np.ndarray, class_index: int, *, samples: int = 0, noise: float = 0.2, seed: int = 0
-) -> np.ndarray:
-    """|d score / d pixel|: how strongly each pixel moves the class's score (lesson 10).
-
-    The score is the class's logit (the output before softmax): the probability of a
-    confident prediction hardly moves, so its gradient would be almost zero everywhere.
-    Simonyan, Vedaldi & Zisserman (2014), "Deep inside convolutional networks".
-
-    Parameters
-    ----------
-    model, image, class_index
-        A trained model, one input image (no batch axis) and the class to explain.
-    samples
-        0: the plain gradient. More: "SmoothGrad" (Smilkov et al., 2017), the mean
-        of |gradient| over ``samples`` copies of the image with Gaussian noise of
-        standard deviation ``noise`` added, which is much less speckled.
-    noise, seed
-        Noise level (in pixel units, 0..1 images) and the seed of the noise.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(H, W)`` float32 array (channels reduced by the maximum).
-    """
-    import tensorflow as tf
-
-    image = _check_image(image, model)
-    if samples < 0 or int(samples) != samples:
-        raise ValueError(f"samples must be a whole number >= 0, got {samples!r}")
-    batch = image[None]
-    if samples:
-        rng = np.random.default_rng(seed)
-        batch = (batch + rng.normal(0.0, noise, size=(int(samples),) + image.shape)).astype(np.float32)
-    x = tf.convert_to_tensor(batch)
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        score = tf.reduce_sum(class_scores(model, x)[:, class_index])
-    gradient = np.abs(tape.gradient(score, x).numpy()).mean(axis=0)
-    return gradient.max(axis=-1).astype(np.float32)
 
 
 def occlusion_map(

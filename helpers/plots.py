@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["animate_correlation", "compare_kernels", "draw_histogram", "plot_accuracy_vs_shift", "plot_confusion_matrix", "plot_history", "plot_shift_tolerance", "plot_training", "show_attribution", "show_conv_geometry", "show_correlation_step", "show_digit_predictions", "show_feature_maps", "show_filtered", "show_filtered_images", "show_filters", "show_images", "show_images_and_histograms", "show_kernel", "show_kernels", "show_padding_modes", "show_pixel_values", "show_pooling", "show_predictions", "show_receptive_fields", "show_shifted"]
+__all__ = ["animate_correlation", "compare_kernels", "draw_histogram", "plot_accuracy_vs_shift", "plot_confusion_matrix", "plot_history", "plot_shift_tolerance", "plot_training", "show_conv_geometry", "show_correlation_step", "show_digit_predictions", "show_feature_maps", "show_filtered", "show_filtered_images", "show_images", "show_images_and_histograms", "show_kernel", "show_kernels", "show_padding_modes", "show_pixel_values", "show_pooling", "show_predictions", "show_receptive_fields", "show_shifted"]
 
 
 def _as_image_list(images) -> list[np.ndarray]:
@@ -798,34 +798,6 @@ def _colorbar_right(fig: Figure, mappable, label: str) -> None:
     fig.colorbar(mappable, cax=cax, label=label)
 
 
-def show_filters(kernels, *, title: str = "First-layer filters", ncols: int = 8, size: float = 1.0) -> Figure:
-    """Small convolution kernels as images on one shared diverging scale (lesson 10).
-
-    ``kernels`` has the Keras layout ``(kh, kw, in_channels, filters)`` (a Conv2D
-    layer's first weight) or ``(filters, kh, kw)``; with several input channels the
-    first one is shown. Red is positive, blue negative, white zero.
-    """
-    kernels = np.asarray(kernels, dtype=float)
-    if kernels.ndim == 4:
-        kernels = np.moveaxis(kernels[:, :, 0, :], -1, 0)
-    if kernels.ndim != 3:
-        raise ValueError(f"kernels must have shape (kh, kw, in, filters) or (filters, kh, kw), got {kernels.shape}")
-    n = kernels.shape[0]
-    ncols = max(1, min(ncols, n))
-    nrows = math.ceil(n / ncols)
-    limit = float(np.abs(kernels).max()) or 1.0
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 1.2, size * nrows + 0.5), squeeze=False)
-    shown = None
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < n:
-            shown = ax.imshow(kernels[i], cmap="RdBu_r", vmin=-limit, vmax=limit)
-            ax.set_title(f"#{i}", fontsize="x-small")
-    fig.suptitle(title)
-    _colorbar_right(fig, shown, "weight")
-    return fig
-
-
 def show_feature_maps(
     maps,
     *,
@@ -867,36 +839,6 @@ def show_feature_maps(
         _colorbar_right(fig, shown, "activation")
     else:
         fig.tight_layout()
-    return fig
-
-
-def show_attribution(images, maps, *, titles: Sequence[str] | None = None, map_name: str = "saliency", size: float = 2.0) -> Figure:
-    """Each image above its attribution map (saliency or occlusion), lesson 10.
-
-    The maps are drawn with a colour bar per column; positive values in red ("this
-    region mattered for the class"); for occlusion maps negative values are blue.
-    """
-    images = [np.squeeze(np.asarray(im)) for im in images]
-    maps = [np.asarray(m, dtype=float) for m in maps]
-    if len(images) != len(maps) or not images:
-        raise ValueError(f"images and maps must be non-empty and the same length, got {len(images)} and {len(maps)}")
-    if titles is not None and len(titles) != len(images):
-        raise ValueError(f"titles must have one entry per image: {len(images)} images, {len(titles)} titles")
-    n = len(images)
-    fig, axes = plt.subplots(2, n, figsize=(size * n + 0.6, 2 * size + 0.6), squeeze=False)
-    for k in range(n):
-        image, m = images[k], maps[k]
-        axes[0, k].imshow(image, cmap="gray", vmin=0, vmax=255 if image.dtype == np.uint8 else 1)
-        axes[0, k].axis("off")
-        if titles is not None:
-            axes[0, k].set_title(str(titles[k]), fontsize="small")
-        limit = float(np.abs(m).max()) or 1.0
-        signed = m.min() < 0
-        shown = axes[1, k].imshow(m, cmap="RdBu_r" if signed else "Reds", vmin=-limit if signed else 0, vmax=limit)
-        axes[1, k].axis("off")
-        fig.colorbar(shown, ax=axes[1, k], fraction=0.046, pad=0.04)
-    axes[1, 0].set_title(map_name, fontsize="small", loc="left")
-    fig.tight_layout()
     return fig
 
 

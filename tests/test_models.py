@@ -1,5 +1,5 @@
 """helpers.models: the recipes' architectures and parameter counts, the course models, and
-the inspection tools of lesson 10 (activation model, saliency, occlusion)."""
+the occlusion map of lesson 10."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from helpers import models, training
 
@@ -160,67 +159,6 @@ def small_cnn():
     return models.mnist_cnn(epochs=1, batch_size=32, train_size=64)
 
 
-def test_activation_model_outputs_match_layers(small_cnn):
-    names = ["conv1", "pool1", "conv2"]
-    act = models.activation_model(small_cnn, names)
-    x = np.random.default_rng(0).random((3, 28, 28, 1)).astype(np.float32)
-    outputs = act.predict(x, verbose=0)
-    f1, f2 = models.MNIST_FILTERS  # small_cnn is an mnist_cnn
-    assert [o.shape for o in outputs] == [(3, 24, 24, f1), (3, 12, 12, f1), (3, 10, 10, f2)]
-    # the pooled map is the 2x2 maximum of the ReLU map, and the first map is conv1 applied to x
-    relu = outputs[0]
-    np.testing.assert_allclose(outputs[1], relu.reshape(3, 12, 2, 12, 2, f1).max(axis=(2, 4)), rtol=1e-6)
-    kernel, bias = small_cnn.get_layer("conv1").get_weights()
-    direct = tf.nn.relu(tf.nn.conv2d(x, kernel, strides=1, padding="VALID") + bias).numpy()
-    np.testing.assert_allclose(relu, direct, rtol=1e-4, atol=1e-5)
-    assert (relu >= 0).all()
-
-
-def test_activation_model_errors(small_cnn):
-    with pytest.raises(ValueError, match=r"unknown \['nope'\]"):
-        models.activation_model(small_cnn, ["nope"])
-    with pytest.raises(TypeError, match="list of names"):
-        models.activation_model(small_cnn, "conv1")
-    with pytest.raises(ValueError, match="must name layers"):
-        models.activation_model(small_cnn, [])
-
-
-def test_class_scores_are_the_logits(small_cnn):
-    x = np.random.default_rng(2).random((4, 28, 28, 1)).astype(np.float32)
-    scores = np.asarray(models.class_scores(small_cnn, x))
-    probabilities = small_cnn.predict(x, verbose=0)
-    np.testing.assert_allclose(tf.nn.softmax(scores).numpy(), probabilities, rtol=1e-4, atol=1e-6)
-
-
-def test_saliency_matches_finite_differences(small_cnn):
-    rng = np.random.default_rng(3)
-    image = rng.random((28, 28, 1)).astype(np.float32)
-    sal = models.saliency_map(small_cnn, image, 4)
-    assert sal.shape == (28, 28) and sal.dtype == np.float32 and (sal >= 0).all()
-    i, j = np.unravel_index(np.argmax(sal), sal.shape)
-    eps = 1e-2
-
-    def score(img):
-        return float(np.asarray(models.class_scores(small_cnn, img[None]))[0, 4])
-
-    plus, minus = image.copy(), image.copy()
-    plus[i, j, 0] += eps
-    minus[i, j, 0] -= eps
-    numeric = abs(score(plus) - score(minus)) / (2 * eps)
-    np.testing.assert_allclose(numeric, sal[i, j], rtol=0.1)
-
-
-def test_smoothgrad_is_the_mean_of_noisy_gradients(small_cnn):
-    rng = np.random.default_rng(5)
-    image = rng.random((28, 28, 1)).astype(np.float32)
-    smooth = models.saliency_map(small_cnn, image, 1, samples=4, noise=0.2, seed=9)
-    noisy = image[None] + np.random.default_rng(9).normal(0.0, 0.2, size=(4, 28, 28, 1))
-    singles = [models.saliency_map(small_cnn, n.astype(np.float32), 1) for n in noisy]
-    np.testing.assert_allclose(smooth, np.mean(singles, axis=0), rtol=1e-4, atol=1e-7)
-    with pytest.raises(ValueError, match="samples must be a whole number >= 0"):
-        models.saliency_map(small_cnn, image, 1, samples=-1)
-
-
 def test_occlusion_map_values(small_cnn):
     rng = np.random.default_rng(4)
     image = rng.random((28, 28, 1)).astype(np.float32)
@@ -236,6 +174,6 @@ def test_occlusion_map_values(small_cnn):
 
 def test_inspection_errors(small_cnn):
     with pytest.raises(ValueError, match=r"input shape \(28, 28, 1\) .* got \(1, 28, 28, 1\)"):
-        models.saliency_map(small_cnn, np.zeros((1, 28, 28, 1)), 0)
+        models.occlusion_map(small_cnn, np.zeros((1, 28, 28, 1)), 0)
     with pytest.raises(ValueError, match="patch must be in 1..28"):
         models.occlusion_map(small_cnn, np.zeros((28, 28, 1)), 0, patch=40)

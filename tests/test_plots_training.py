@@ -110,19 +110,6 @@ def test_plot_accuracy_vs_shift():
         plots.plot_accuracy_vs_shift([0, 1], {"x": [1.0]})
 
 
-def test_show_filters_keras_layout_and_shared_scale():
-    rng = np.random.default_rng(0)
-    kernel = rng.normal(size=(3, 3, 1, 10))
-    fig = plots.show_filters(kernel, ncols=5)
-    panels = [ax for ax in fig.axes if ax.images]
-    assert len(panels) == 10  # one panel per filter; the colour bar axis holds no image
-    limit = np.abs(kernel).max()
-    assert all(np.allclose(ax.images[0].get_clim(), (-limit, limit)) for ax in panels)
-    np.testing.assert_allclose(panels[3].images[0].get_array(), kernel[:, :, 0, 3])
-    with pytest.raises(ValueError, match="kernels must have shape"):
-        plots.show_filters(np.zeros((3, 3)))
-
-
 def test_show_feature_maps_channels_and_scale():
     maps = np.random.default_rng(1).random((1, 6, 6, 12))
     fig = plots.show_feature_maps(maps, channels=[0, 5, 7], ncols=3)
@@ -135,12 +122,3 @@ def test_show_feature_maps_channels_and_scale():
         plots.show_feature_maps(np.zeros((2, 4, 4, 3)))
 
 
-def test_show_attribution_layout():
-    images = np.zeros((2, 5, 5), np.uint8)
-    maps = [np.ones((5, 5)), np.linspace(-1, 1, 25).reshape(5, 5)]
-    fig = plots.show_attribution(images, maps, titles=["a", "b"])
-    image_axes = [ax for ax in fig.axes if ax.images]
-    assert len(image_axes) == 4
-    assert image_axes[3].images[0].get_cmap().name == "RdBu_r"  # signed map: diverging colours
-    with pytest.raises(ValueError, match="same length"):
-        plots.show_attribution(images, maps[:1])
