@@ -286,6 +286,20 @@ def _untrimmed_q4(x):  # slices run to the end of x, so their lengths differ
     return np.maximum(np.maximum(rows[:, 0::2], rows[:, 1::2]), rows[:, 2::2])
 
 
+def _untrimmed_list_q4(x):  # a list of the 9 slices, each running to the end of x: a ragged list
+    return np.max(np.array([x[a::2, b::2] for a in range(3) for b in range(3)]), axis=0)
+
+
+def _slices_not_combined_q4(x):  # the 9 trimmed slices, returned as a list without taking their maximum
+    oh, ow = _out(x.shape[0]), _out(x.shape[1])
+    return [x[a : a + 2 * oh : 2, b : b + 2 * ow : 2] for a in range(3) for b in range(3)]
+
+
+def _half_size_q4(x):  # counts n // 2 outputs per side, as for 2 x 2 windows: too many on even sizes
+    oh, ow = x.shape[0] // 2, x.shape[1] // 2
+    return np.max([x[a : a + 2 * oh : 2, b : b + 2 * ow : 2] for a in range(3) for b in range(3)], axis=0)
+
+
 def _loops_q4(x):  # the lesson's loop, adapted: correct numbers, but a loop over the windows
     out = np.zeros((_out(x.shape[0]), _out(x.shape[1])), dtype=x.dtype)
     for i in range(out.shape[0]):
@@ -356,6 +370,8 @@ def _uses_pool2d_q4(x):
 
 
 _Q4_CASES = [(7, 7), (8, 10), (9, 6), (12, 11)]
+#: What NumPy says when slices of different shapes are stacked or combined (in the learner's function).
+_Q4_RAGGED_SIGNS = ("broadcast", "inhomogeneous", "same shape", "setting an array element with a sequence")
 
 
 def _test_q4(function):
@@ -368,16 +384,31 @@ def _test_q4(function):
         x = rng.permutation(shape[0] * shape[1]).reshape(shape).astype(np.float64)  # no ties
         what = f"your max_pool_3x3_s2(x) on an x of shape {shape}"
         expected = pooling.pool2d(x, Q4_SIZE, stride=Q4_STRIDE)
+        oh, ow = expected.shape
+        ragged = (
+            f"{what} puts together slices of different shapes (on this x, x[0::2] has "
+            f"{len(range(0, shape[0], 2))} rows but x[2::2] only {len(range(2, shape[0], 2))}): every slice must "
+            f"hold exactly one pixel per output, {oh} x {ow} here (the output-size formula), so give each slice "
+            "an end as well as a start and a step."
+        )
         try:
             got = call(function, x.copy())
         except Wrong as exc:
-            if "broadcast" in str(exc):
-                raise Wrong(
-                    f"{what} combines slices of different lengths. Every slice must hold exactly one pixel "
-                    f"per output, {expected.shape[0]} x {expected.shape[1]} here (the output-size formula): "
-                    "give each slice an end as well as a start and a step."
-                ) from None
+            if any(sign in str(exc) for sign in _Q4_RAGGED_SIGNS):
+                raise Wrong(ragged) from None
             raise
+        if isinstance(got, (list, tuple)):  # a list of lists is fine if it is a proper grid of numbers
+            try:
+                got = np.array(got, dtype=np.float64)
+            except (ValueError, TypeError):
+                raise Wrong(ragged) from None
+        if isinstance(got, np.ndarray) and got.dtype == object:
+            raise Wrong(ragged)
+        if isinstance(got, np.ndarray) and got.shape == (9, oh, ow):
+            raise Wrong(
+                f"{what}: you return the 9 slices, one per position inside the window, shape (9, {oh}, {ow}); "
+                "combine them into one output by taking their maximum (np.maximum, or .max(axis=0))."
+            )
         if isinstance(got, np.ndarray) and got.shape == expected.shape and not np.allclose(got, expected):
             for wrong, message in (
                 (_sampling_q4, "these are single pixels, the top-left one of each window: that is sampling. "
@@ -393,6 +424,12 @@ def _test_q4(function):
             raise Wrong(
                 f"{what}: shape {got.shape} is one output per position of the window (stride 1); with stride 2 "
                 f"the windows start every 2nd row and column, so the output is {expected.shape}."
+            )
+        if isinstance(got, np.ndarray) and got.ndim == 2 and got.shape != expected.shape:
+            raise Wrong(
+                f"{what}: shape {got.shape} instead of {expected.shape}, the output-size formula's "
+                f"floor((n - 3) / 2) + 1 per side; make every slice stop after {oh} rows and {ow} columns, "
+                "so that only whole windows count."
             )
         expect_array(got, expected, what)
     _expect_no_loop_over_pixels(function)
@@ -416,8 +453,9 @@ q4 = Exercise(
                     out = np.maximum(out, x[a : a + 2 * oh : 2, b : b + 2 * ow : 2])   # position (a, b)
             return out""",
     reference=_reference_q4,
-    wrong_answers=(_sampling_q4, _two_by_two_q4, _rows_only_q4, _stride_one_q4, _untrimmed_q4, _loops_q4,
-                   _row_loop_q4, _uses_pool2d_q4),
+    wrong_answers=(_sampling_q4, _two_by_two_q4, _rows_only_q4, _stride_one_q4, _untrimmed_q4,
+                   _untrimmed_list_q4, _slices_not_combined_q4, _half_size_q4, _loops_q4, _row_loop_q4,
+                   _uses_pool2d_q4),
     explanation="""\
         A slice with a step is a view, like sliding_window_view: no copy, and one NumPy call per position
         inside the window (9 here) instead of one per window (about 65,000 on the 512 x 512 photo). The
