@@ -56,6 +56,8 @@ def widget_notebooks() -> list[Path]:
     for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:
+            if "digit_pad(" in "".join(cell["source"]):
+                continue  # the drawing pad has no control to move: test_draw_a_digit draws on it
             if any("application/vnd.jupyter.widget-view+json" in out.get("data", {}) for out in cell.get("outputs", [])):
                 found.append(path)
                 break
@@ -100,6 +102,7 @@ def lab(tmp_path_factory):
     """JupyterLab on localhost serving a copy of notebooks/; yields its base URL."""
     work = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", work / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (work / "notebooks" / PAD_NOTEBOOK).write_text(json.dumps(_pad_notebook(), indent=1))
     settings = work / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
@@ -472,7 +475,9 @@ def test_widgets_render_and_respond(path, browser, lab):
         assert placeholders.count() == 0, f"{path.name}: a widget shows as text: {placeholders.first.inner_text()[:300]}"
 
         # the outermost widget of each output area: an interact() box or a helper's VBox/HBox
-        views = page.locator(".jp-OutputArea-output > .jupyter-widgets:is(.widget-interact, .widget-vbox, .widget-hbox)")
+        # (not the drawing pad: test_draw_a_digit draws on it)
+        views = page.locator(".jp-OutputArea-output > .jupyter-widgets:is(.widget-interact, .widget-vbox, .widget-hbox)"
+                             ":not(:has(.digit-pad))")
         assert views.count() >= 1, f"{path.name}: uses ipywidgets but no widget rendered as a control"
         for i in range(views.count()):
             view = views.nth(i)
@@ -509,6 +514,99 @@ def test_widgets_render_and_respond(path, browser, lab):
                 view.screenshot(path=str(OUTPUT / f"{stem}__widget{i + 1}-control{j + 1}.png"))
             _settle(page, view)
             view.screenshot(path=str(OUTPUT / f"{stem}__widget{i + 1}-after.png"))
+    finally:
+        page.close()
+        _shutdown_kernels(lab)
+
+
+# --- Draw a digit ---------------------------------------------------------------------
+#
+# Lesson 08's drawing pad (helpers.drawing.digit_pad, an anywidget) drawn on with real
+# mouse events. The notebook here trains lesson 07's dense network for one epoch (a few
+# seconds) instead of running lesson 08 (minutes of training), so the suite stays inside its
+# time budget; the pad, its preprocessing and its chart are the same code the lesson runs,
+# and lesson 08's own cells (nbval) classify digits drawn from code with the lesson's CNN.
+
+PAD_NOTEBOOK = "_draw_a_digit_test.ipynb"
+
+
+def _pad_notebook() -> dict:
+    cells = [
+        "import os\n"
+        "import helpers\n"
+        "helpers.setup(tensorflow=True)\n"
+        "import keras\n"
+        "from helpers import datasets, drawing, models, training\n"
+        "(x, y), _ = datasets.load_mnist()\n"
+        "keras.utils.set_random_seed(0)\n"
+        "model = models.dense_baseline()\n"
+        "model.fit(training.make_dataset(x, y, batch_size=128), epochs=1, verbose=0)\n"
+        "del x, y",
+        "pad = drawing.digit_pad(lambda image: model.predict(training.to_model_input(image), verbose=0)[0])\n"
+        "pad",
+    ]
+    return {
+        "cells": [{"cell_type": "code", "execution_count": None, "id": f"cell{i}", "metadata": {}, "outputs": [],
+                   "source": source} for i, source in enumerate(cells)],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }
+
+
+def _draw(page, canvas, points: list[tuple[float, float]]) -> None:
+    """One stroke with the mouse: press at the first point, move through the others, release."""
+    box = canvas.bounding_box()
+    scale = box["width"] / 280
+    page.mouse.move(box["x"] + points[0][0] * scale, box["y"] + points[0][1] * scale)
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(box["x"] + x * scale, box["y"] + y * scale, steps=4)
+    page.mouse.up()
+
+
+def _answer(output) -> str:
+    match = re.search(r"The network's answer: (\w+)", output.inner_text())
+    return match.group(1) if match else f"no answer shown; the output says {output.inner_text()[:300]!r}"
+
+
+def test_draw_a_digit(browser, lab):
+    import math
+
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.set_default_timeout(INTERACTION_LIMIT_S * 1000)
+    try:
+        run = _open_and_run(page, lab, PAD_NOTEBOOK)
+        assert not run["unrun"], f"cells {run['unrun']} did not run"
+        pad = page.locator(".jp-OutputArea-output .widget-hbox:has(.digit-pad)").first
+        assert pad.count() == 1, "the drawing pad did not render (is anywidget's JupyterLab extension installed?)"
+        canvas = pad.locator("canvas.digit-canvas")
+        output = pad.locator(".widget-output").first
+        pad.scroll_into_view_if_needed()
+        _settle(page, pad)
+        assert "empty" in output.inner_text(), f"an empty pad should say so, it shows {output.inner_text()[:200]!r}"
+        pad.screenshot(path=str(OUTPUT / "draw_a_digit__empty.png"))
+
+        mark = page.evaluate("el => window.__courseProbe.mark(el)", output.element_handle())
+        _draw(page, canvas, [(140, 40 + 20 * i) for i in range(11)])  # a "1": one vertical stroke
+        _changed(page, output, mark, "drew a 1", "drawing pad")
+        assert output.locator("img").count() >= 1, "no preview or chart after drawing"
+        pad.screenshot(path=str(OUTPUT / "draw_a_digit__one.png"))
+        assert _answer(output) == "1", f"drew a 1, the pad says {_answer(output)}"
+        after_one = output.locator("img").first.get_attribute("src")
+
+        mark = page.evaluate("el => window.__courseProbe.mark(el)", output.element_handle())
+        pad.locator("button.digit-clear").click()
+        _changed(page, output, mark, "clicked Clear", "drawing pad")
+        assert "empty" in output.inner_text(), f"after Clear the pad shows {output.inner_text()[:200]!r}"
+
+        mark = page.evaluate("el => window.__courseProbe.mark(el)", output.element_handle())
+        loop = [(140 + 60 * math.sin(a), 140 - 90 * math.cos(a)) for a in (2 * math.pi * k / 40 for k in range(41))]
+        _draw(page, canvas, loop)  # a "0": one closed loop
+        _changed(page, output, mark, "drew a 0", "drawing pad")
+        pad.screenshot(path=str(OUTPUT / "draw_a_digit__zero.png"))
+        assert _answer(output) == "0", f"drew a 0, the pad says {_answer(output)}"
+        assert output.locator("img").first.get_attribute("src") != after_one, "the preview and chart did not change"
     finally:
         page.close()
         _shutdown_kernels(lab)
