@@ -475,9 +475,9 @@ def test_widgets_render_and_respond(path, browser, lab):
         assert placeholders.count() == 0, f"{path.name}: a widget shows as text: {placeholders.first.inner_text()[:300]}"
 
         # the outermost widget of each output area: an interact() box or a helper's VBox/HBox
-        # (not the drawing pad: test_draw_a_digit draws on it)
+        # (not the drawing pad: test_draw_a_digit draws on it; not a photo chooser: below)
         views = page.locator(".jp-OutputArea-output > .jupyter-widgets:is(.widget-interact, .widget-vbox, .widget-hbox)"
-                             ":not(:has(.digit-pad))")
+                             ":not(:has(.digit-pad)):not(:has(.widget-upload))")
         assert views.count() >= 1, f"{path.name}: uses ipywidgets but no widget rendered as a control"
         for i in range(views.count()):
             view = views.nth(i)
@@ -514,9 +514,37 @@ def test_widgets_render_and_respond(path, browser, lab):
                 view.screenshot(path=str(OUTPUT / f"{stem}__widget{i + 1}-control{j + 1}.png"))
             _settle(page, view)
             view.screenshot(path=str(OUTPUT / f"{stem}__widget{i + 1}-after.png"))
+        _upload_a_photo(page, path.name, stem)
     finally:
         page.close()
         _shutdown_kernels(lab)
+
+
+def _upload_a_photo(page, name: str, stem: str) -> None:
+    """A lesson's photo chooser (helpers.photos.PhotoChooser): upload a PNG made here, see it taken."""
+    choosers = page.locator(".jp-OutputArea-output > .jupyter-widgets.widget-vbox:has(.widget-upload)")
+    if choosers.count() == 0:
+        return
+    from PIL import Image
+
+    photo = OUTPUT / f"{stem}__upload.png"
+    stripes = Image.new("RGB", (300, 200), (20, 90, 200))
+    stripes.paste((250, 200, 40), (0, 0, 150, 200))
+    stripes.save(photo)
+    chooser = choosers.first
+    chooser.scroll_into_view_if_needed()
+    status = chooser.locator(".widget-label").first
+    before = status.inner_text()
+    assert "No photo chosen" in before, f"{name}: the chooser should start with the lesson's image, it says {before!r}"
+    mark = page.evaluate("() => window.__courseProbe.mark(null)")
+    chooser.locator("input[type=file]").set_input_files(str(photo))
+    _settle(page, chooser, mark)
+    page.wait_for_function("el => el.innerText.includes('Using your photo')", arg=status.element_handle(),
+                           timeout=INTERACTION_LIMIT_S * 1000, polling=100)
+    shown = status.inner_text()
+    assert f"{photo.name} (300 x 200 pixels)" in shown, f"{name}: after the upload the chooser says {shown!r}"
+    chooser.screenshot(path=str(OUTPUT / f"{stem}__chooser-after-upload.png"))
+    print(f"{name}: photo chooser took an uploaded PNG: {shown!r}")
 
 
 # --- Draw a digit ---------------------------------------------------------------------
