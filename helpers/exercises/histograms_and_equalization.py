@@ -200,8 +200,8 @@ q3 = Exercise(
     }),
     hint="""\
         The lesson's HSV cell says what a pixel's hue depends on. Follow one pixel, say (200, 100, 50),
-        through each option: do its R, G and B keep their proportions, 4 : 2 : 1? Where an option looks
-        like the lesson's recipe, check what its three channels actually share.""",
+        through each option and write down its new R, G and B: do they keep their proportions, 4 : 2 : 1?
+        Where an option uses a table or a curve, make up a plausible one and try it on the three levels.""",
     solution='answer = "b"',
     reference="b",
     wrong_answers=("a", "c", "d", 2),
