@@ -82,19 +82,18 @@ q1 = Exercise(
 _Q2_EXPLANATIONS = {
     "a": (
         "a leak would make the validation loss look good all the way, not rise after epoch 8. And epoch 1's "
-        "logged training loss (0.62) is high with no leak at all: it is an average over batches met while the "
-        "weights were still nearly random. Measured at the end of epoch 1, training (0.44) and validation "
-        "(0.45) are about equal."
+        "training loss (0.62) is high with no leak at all: it is an average over the epoch's batches, and the "
+        "first ones met nearly random weights. The validation loss (0.45) was measured after the epoch."
     ),
     "b": (
-        "a network that underfits has a high training loss, but by epoch 30 the end-of-epoch training loss "
-        "(0.10) is far below the validation loss (0.41). The epoch-1 comparison (0.62 against 0.45) is not like "
-        "with like: an average taken while the weights changed against a measurement with the final weights."
+        "a network that underfits has a high training loss, but by epoch 30 the training loss (0.12) is far "
+        "below the validation loss (0.41): it fits its training images well. The epoch-1 comparison (0.62 "
+        "against 0.45) is not like with like: an average taken while the weights changed, against a score "
+        "with the weights at the end of the epoch."
     ),
     "c": (
-        "right: measured the same way, at the end of the epoch, the gap grows from 0.01 (epoch 1) to 0.08 "
-        "(epoch 8) to 0.31 (epoch 30): overfitting. Up to epoch 8 the network still learned more that carries "
-        "over than it lost; after it, the validation loss rose from 0.33 to 0.41."
+        "right: the gap between validation and training loss grows from 0.06 (epoch 8) to 0.29 (epoch 30), "
+        "and after epoch 8 the validation loss rose from 0.33 to 0.41."
     ),
     "d": (
         "the training loss does keep falling, but that only says the network gets better at the images it "
@@ -102,10 +101,10 @@ _Q2_EXPLANATIONS = {
         "epoch 8 to 0.41 at epoch 30."
     ),
     "e": (
-        "by epoch 8, while the validation loss was still falling, the gap between the end-of-epoch losses had "
-        "already grown from 0.01 to 0.08: the network was already learning details of the training images "
-        "that do not carry over. Overfitting can start while the network still improves on new images; "
-        "epoch 8 is only where its cost starts to outweigh the gain."
+        "at epoch 1 the training loss is an average taken while the weights were still nearly random, so the "
+        "two losses are not measured alike there. (They were closer at epoch 8 anyway: 0.06 apart, against "
+        "0.17.) And the validation loss kept falling until epoch 8, from 0.45 to 0.33: stopping after epoch 1 "
+        "would have thrown that away."
     ),
 }
 
@@ -114,19 +113,18 @@ q2 = Exercise(
     test=choice_test("c", _Q2_EXPLANATIONS),
     hint="""\
         How did the lesson define overfitting: by one epoch, or by how something changes over the
-        epochs? Which two rows of the table were measured the same way? Compute their gap at
-        epochs 1, 8 and 30, then check each option against those numbers.""",
+        epochs? Which row of the table is an average taken while the weights change, and when does
+        that matter most? Compute the gap at epochs 8 and 30, then check each option against the numbers.""",
     solution="""\
-        answer = "c"   # measured alike, the gap grows (0.01, 0.08, 0.31); after epoch 8 the validation loss rises""",
+        answer = "c"   # the gap grows (0.06 at epoch 8, 0.29 at epoch 30); after epoch 8 the validation loss rises""",
     reference="c",
     wrong_answers=("a", "b", "d", "e", 4),
     explanation="""\
-        Overfitting is a growing gap between training and validation loss, both measured at the end
-        of the epoch. It need not show as a rising validation loss at first: while the network still
-        learns things that carry over, the validation loss falls although the gap grows (epochs 1-8
-        here). Once the validation loss rises, more epochs only cost: keep the weights of about
-        epoch 8 (Keras's EarlyStopping callback with restore_best_weights=True does that for you).
-        Leave the logged training loss out of that comparison: it is an average over the epoch.""",
+        Overfitting is a gap between training and validation loss that grows with the epochs. Leave
+        epoch 1 out of that comparison: its training loss is an average over batches met while the
+        weights were nearly random. The gap can grow while the validation loss still falls; once the
+        validation loss rises, more epochs only cost: keep the weights of about epoch 8 (Keras's
+        EarlyStopping callback with restore_best_weights=True does that for you).""",
     level=2,
     kinds=("concept",),
 )
@@ -315,9 +313,8 @@ q4 = Exercise(
     explanation="""\
         Each hidden neuron computes one weighted sum of all 784 pixels, so its weights form one
         image-sized template: light where bright pixels raise its output, dark where they lower it.
-        Now draw ten of them with the cell below. Do you see garment shapes, or mostly noise? And
-        since every weight belongs to one pixel position, what does a garment drawn a few pixels
-        further left meet?""",
+        Now draw ten of them with the cell below. Do you see garment shapes, or mostly noise? Which
+        class would a neuron with a garment-like template help to recognise?""",
     level=3,
     kinds=("code", "beyond"),
 )
