@@ -77,44 +77,50 @@ q1 = Exercise(
 )
 
 
-# ---- q2: two variants whose difference is smaller than the spread of the seeds ------------
+# ---- q2: which of two comparisons the spread of the seeds resolves ------------------------
+
+#: Exercise 2's runs (validation accuracy in %, three seeds per variant). A-B differ by less
+#: than their seeds' spread; D's worst seed beats C's best by more than either spread.
+Q2_RUNS = {"A": (99.18, 99.27, 99.10), "B": (99.30, 99.16, 99.21),
+           "C": (99.10, 99.14, 99.12), "D": (99.31, 99.26, 99.33)}
 
 _Q2_EXPLANATIONS = {
     "a": (
-        "B's mean is 0.04 points higher, but A's three seeds alone span 0.17 points (99.10 to 99.27) and B's "
-        "0.14. A difference four times smaller than the spread between seeds can come from the seeds alone: "
-        "three runs per variant do not resolve it."
+        "a higher mean is not enough. B's mean is only 0.04 points above A's, while A's three seeds alone span "
+        "0.17 points (99.10 to 99.27) and B's 0.14: the ranges overlap, so the seeds alone could give that "
+        "difference. C and D are another story: compare the gap with the spread there too."
     ),
     "b": (
-        "comparing the best seeds is comparing the luckiest runs: B's best (99.30) beats A's best (99.27) by "
-        "0.03 points, well inside the spread. One lucky run says nothing about the recipe."
+        "right: A and B differ by 0.04 points, well inside their seeds' spread of 0.14-0.17 points. D's worst seed "
+        "(99.26) beats C's best (99.14) by 0.12 points, while each variant's seeds span at most 0.07: that "
+        "difference is resolved."
     ),
     "c": (
-        "right: the difference is well inside the spread between seeds, so these runs do not tell A and B "
-        "apart; the time difference is what they do resolve."
+        "three seeds are enough when the difference is large against the spread. C's seeds span 0.04 points and "
+        "D's 0.07, and D's worst seed (99.26) beats C's best (99.14): the ranges do not even overlap. What three "
+        "seeds cannot resolve is a difference as small as A's and B's."
     ),
     "d": (
-        "then the test set makes a choice, and its score stops being an honest estimate for new digits "
-        "(lesson 07). It would not even settle the question: one run per variant on the test set is as "
-        "noisy as one seed on the validation set."
+        "choosing by the test set makes its score optimistic, so it stops being an honest estimate for new digits "
+        "(lesson 07). It would not even settle the question: one run per variant on the test set is as noisy as "
+        "one seed on the validation set."
     ),
 }
 
 q2 = Exercise(
-    "Exercise 2 · Is B more accurate?",
-    test=choice_test("c", _Q2_EXPLANATIONS),
+    "Exercise 2 · Which difference is real?",
+    test=choice_test("b", _Q2_EXPLANATIONS),
     hint="""\
-        Compare two numbers: the difference between the two means, and how far apart the three seeds
-        of one variant lie. Which is larger? Then ask which data set each option would use.""",
+        For each pair, set two numbers side by side: the difference between the two means, and how far apart
+        one variant's three seeds lie (largest minus smallest). Do the two variants' ranges overlap?""",
     solution="""\
-        answer = "c"   # 0.04 points is well inside the seeds' spread of about 0.15 points""",
-    reference="c",
-    wrong_answers=("a", "b", "d", 3),
+        answer = "b"   # A-B: 0.04 points inside a spread of ~0.15; D's worst seed beats C's best""",
+    reference="b",
+    wrong_answers=("a", "c", "d", 2),
     explanation="""\
-        The spread between seeds is the noise of one measurement: differences smaller than it are not
-        resolved, however many decimals you print. That is why the lesson's table shows each row's
-        minimum and maximum next to its mean. To choose between A and B, use what the runs do resolve
-        (here the time), or many more seeds.""",
+        The spread between seeds is the noise of one measurement: a difference smaller than it is not
+        resolved, however many decimals you print, and a difference much larger than it is, even with three
+        seeds. That is why the lesson's table shows each row's minimum and maximum next to its mean.""",
     level=2,
     kinds=("concept",),
 )
@@ -329,10 +335,10 @@ q4 = Exercise(
     "Exercise 4 · Count the multiply-adds",
     test=_test_q4,
     hint="""\
-        Go through model.layers and look at layer.kernel.shape and layer.output.shape for the Conv2D and
-        Dense layers (isinstance(layer, keras.layers.Conv2D) tells you the kind). A Dense kernel of shape
-        (inputs, outputs) is used once per image. A Conv2D kernel (k, k, c_in, c_out) is used once at
-        every position of the layer's output.""",
+        Loop over model.layers and skip every layer that is neither a Conv2D nor a Dense (isinstance
+        tells you the kind). A layer's weights are in layer.kernel, and layer.output describes what it
+        passes on; both have a .shape. For each kind, ask: how many weights, and how many times does one
+        image use each of them?""",
     solution="""\
         def multiply_adds(model):
             total = 0
