@@ -196,8 +196,10 @@ class PhotoChooser:
         import ipywidgets as widgets
 
         if self._widget is None:
-            button = widgets.FileUpload(accept="image/*", multiple=False, description="Upload a photo")
+            button = widgets.FileUpload(accept="image/*", multiple=False, description="Upload a photo",
+                                        layout=widgets.Layout(width="200px"))
             self._status = widgets.Label(value=self.message)
+            self._status.add_class("photo-status")  # for the browser test
 
             def arrived(change) -> None:
                 files = uploaded_files(change["new"])

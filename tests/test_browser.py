@@ -533,16 +533,20 @@ def _upload_a_photo(page, name: str, stem: str) -> None:
     stripes.save(photo)
     chooser = choosers.first
     chooser.scroll_into_view_if_needed()
-    status = chooser.locator(".widget-label").first
-    before = status.inner_text()
+    status = chooser.locator(".photo-status").first
+    before = status.text_content()  # the DOM's text: JupyterLab may not render cells out of view
     assert "No photo chosen" in before, f"{name}: the chooser should start with the lesson's image, it says {before!r}"
     mark = page.evaluate("() => window.__courseProbe.mark(null)")
-    chooser.locator("input[type=file]").set_input_files(str(photo))
+    # ipywidgets 8's button opens a file input that is not in the page: answer the file chooser
+    with page.expect_file_chooser(timeout=INTERACTION_LIMIT_S * 1000) as chosen:
+        chooser.locator("button.widget-upload").click()
+    chosen.value.set_files(str(photo))
     _settle(page, chooser, mark)
-    page.wait_for_function("el => el.innerText.includes('Using your photo')", arg=status.element_handle(),
+    page.wait_for_function("el => el.textContent.includes('Using your photo')", arg=status.element_handle(),
                            timeout=INTERACTION_LIMIT_S * 1000, polling=100)
-    shown = status.inner_text()
+    shown = status.text_content()
     assert f"{photo.name} (300 x 200 pixels)" in shown, f"{name}: after the upload the chooser says {shown!r}"
+    chooser.scroll_into_view_if_needed()
     chooser.screenshot(path=str(OUTPUT / f"{stem}__chooser-after-upload.png"))
     print(f"{name}: photo chooser took an uploaded PNG: {shown!r}")
 
