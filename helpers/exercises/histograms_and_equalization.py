@@ -23,8 +23,10 @@ _THREE_LEVELS_MISTAKES = {
                     "so the darkest level present goes to 0.",
     (0, 128, 255): "that spaces the three levels evenly, as a linear stretch would. Equalization follows "
                    "the counts: level 20 has C = 8/16, only a third of the way from C_min = 4/16 to 1.",
-    (0, 64, 191): "you subtracted C_min but did not divide by 1 - C_min: the brightest level must reach 255.",
-    (0, 64, 255): "level 20: use C(20) = 8/16, the fraction of pixels at or below 20 (not the 4/16 strictly below it).",
+    (0, 64, 191): "you subtracted C_min but did not divide by 1 - C_min: 255 · (C(v) - C_min) alone stops at "
+                  "255 · 12/16 = 191, and the brightest level must reach 255.",
+    (0, 64, 128): "that uses the share of pixels strictly below each level (0, 4/16, 8/16). C(v) counts the pixels "
+                  "at or below v: C(10) = 4/16, C(20) = 8/16, C(30) = 16/16, so the brightest level reaches 255.",
 }
 
 
@@ -208,8 +210,9 @@ q3 = Exercise(
     level=2,
     kinds=("concept",),
     explanation="""\
-        In (b) a pixel's R, G and B are multiplied by one number, which depends on where the pixel is, not on
-        its levels: their ratios, and so the hue, stay put. That is all the lesson's recipe needs too:
+        In (b) a pixel's R, G and B are all divided by the same number, the wall's brightness at that spot:
+        dividing by 0.6 is multiplying by 1 / 0.6. That number depends on where the pixel is, not on its levels,
+        so the channels' ratios, and with them the hue, stay put. That is all the lesson's recipe needs too:
         equalize(V) / V is also one number per pixel, and where that number comes from does not matter.""",
 )
 
@@ -297,9 +300,10 @@ q4 = Exercise(
     test=_test_match,
     hint="""\
         Build a 256-entry lookup table, as for equalization, but from two CDFs: cdf(histogram(...)) gives
-        each one. Start with a single level v: which array do you search, for what? np.argmax of a boolean
-        array gives the position of its first True. Then fill the table for all 256 levels (a loop over v
-        is fine; np.searchsorted does them all at once) and apply it as the lesson did.""",
+        each one. Start with a single level v: you want the first level u where the reference's CDF reaches
+        C(v). Which of the two arrays do you search, and for what? A loop over the 256 levels is fine; NumPy
+        also has a function that finds, for many values at once, where each would be inserted into a sorted
+        array. Then apply the table as the lesson did.""",
     solution="""\
         def match_histogram(image, reference):
             c = cdf(histogram(image))
