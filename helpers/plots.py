@@ -318,7 +318,7 @@ def plot_training(losses, weights, target, *, title: str = "Learning a 3x3 kerne
 
 
 def show_receptive_fields(
-    maps, titles: Sequence[str], *, suptitle: str | None = None, label: str = "|gradient|"
+    maps, titles: Sequence[str], *, suptitle: str | None = None, label: str = "|gradient|", ncols: int | None = None
 ) -> Figure:
     """Show which input pixels reach one output unit, with their bounding box drawn (lesson 06).
 
@@ -326,7 +326,8 @@ def show_receptive_fields(
     with respect to the input; pixels where a map is non-zero are the receptive field,
     and the white box is drawn around them. All panels share one colour scale (0 to the
     largest value of all maps) and one colour bar labelled ``label``: divide each map by
-    its own maximum first to compare shapes rather than sizes.
+    its own maximum first to compare shapes rather than sizes. ``ncols`` panels per row
+    (default: all in one row); a grid of 2 x 2 keeps four panels large on a projector.
     """
     maps = [np.abs(np.asarray(m, dtype=float)) for m in maps]
     if len(maps) != len(titles):
@@ -334,9 +335,16 @@ def show_receptive_fields(
     for i, m in enumerate(maps):
         if m.ndim != 2:
             raise ValueError(f"maps[{i}] must be 2-D, got shape {m.shape}")
+    ncols = len(maps) if ncols is None else ncols
+    if ncols < 1:
+        raise ValueError(f"ncols must be at least 1, got {ncols}")
+    nrows = -(-len(maps) // ncols)
     top = max(float(m.max()) for m in maps) or 1.0
-    fig, axes = plt.subplots(1, len(maps), figsize=(2.6 * len(maps) + 1.2, 3.4), squeeze=False)
-    for ax, m, title in zip(axes[0], maps, titles):
+    size = 2.6 if nrows == 1 else 3.9  # inches per panel: one row stays low, a grid can be taller
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 1.2, size * nrows + 0.4), squeeze=False)
+    for ax in axes.flat[len(maps):]:
+        ax.axis("off")  # empty places at the end of the grid
+    for ax, m, title in zip(axes.flat, maps, titles):
         shown = ax.imshow(m, cmap="viridis", vmin=0, vmax=top)
         rows, cols = np.nonzero(m)
         if rows.size:
@@ -347,7 +355,7 @@ def show_receptive_fields(
         ax.grid(which="minor", color="0.35", linewidth=0.4)
         ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
         ax.set_title(title)
-    fig.colorbar(shown, ax=list(axes[0]), fraction=0.025, pad=0.02, label=label)
+    fig.colorbar(shown, ax=list(axes.flat), fraction=0.025 if nrows == 1 else 0.04, pad=0.02, label=label)
     if suptitle:
         fig.suptitle(suptitle)
     return fig
@@ -753,7 +761,8 @@ def show_predictions(
 
 
 def plot_accuracy_vs_shift(shifts, accuracies: dict, *, title: str = "Test accuracy when the images move",
-                           signed_shifts=None, signed: dict | None = None) -> Figure:
+                           signed_shifts=None, signed: dict | None = None,
+                           trained_within: float | None = None) -> Figure:
     """Accuracy (%) against shift in pixels, one line per model (lesson 09).
 
     ``accuracies`` maps a model's name to one accuracy (a fraction) per entry of ``shifts``.
@@ -761,6 +770,8 @@ def plot_accuracy_vs_shift(shifts, accuracies: dict, *, title: str = "Test accur
     = left) the figure gets a first panel for those, on the same accuracy scale, and
     ``accuracies`` go in the second (e.g. the mean over four directions per distance).
     Each model keeps its colour and marker in both panels; the legend is drawn once.
+    With ``trained_within`` (pixels) a light band marks the shifts up to that size, e.g.
+    the range an augmented network was trained on.
     """
     panels = [(shifts, accuracies, "accuracies", "shift of the images (pixels)")]
     if signed is not None:
@@ -777,6 +788,10 @@ def plot_accuracy_vs_shift(shifts, accuracies: dict, *, title: str = "Test accur
             if values.shape != xs.shape:
                 raise ValueError(f"{name}[{label!r}] must have one value per shift ({xs.size}), got shape {values.shape}")
             ax.plot(xs, 100 * values, marker=markers[k % len(markers)], color=f"C{k}", label=label)
+        if trained_within is not None:
+            low = -trained_within if name == "signed" else 0
+            ax.axvspan(low, trained_within, color="0.85", alpha=0.5, zorder=0,
+                       label=f"shifts seen in augmented training (up to {trained_within:g} px)")
         ax.set_xticks(xs)
         ax.set_xlabel(xlabel, fontsize=12)
         ax.tick_params(labelsize=11)
@@ -1111,18 +1126,18 @@ def show_conv_geometry(n: int, k: int, *, stride: int = 1, before: int = 0, afte
     rr, cc = np.meshgrid(centres, centres, indexing="ij")
     ax.plot(cc.ravel(), rr.ravel(), "o", color="tab:orange", markersize=10, markeredgecolor="black", zorder=4)
     ax.set_xticks(np.arange(before, before + n), [str(i) for i in range(n)])
-    ax.tick_params(length=0, labelsize=10)  # 10 pt: 11 px at the course's 80 dpi
+    ax.tick_params(length=0, labelsize=12)  # 12 pt: 13 px at the course's 80 dpi
     last = int(starts[-1])
     _conv_box(ax, last, last, k, k, color="tab:purple")
     _conv_box(ax, 0, 0, k, k, color="tab:red")
     unused = total - (last + k)
     ax.set_title(f"input {n}x{n} + padding {before} before, {after} after\nkernel {k}x{k}, stride {stride}"
-                 + (f": {unused} row(s)/col(s) never reached" if unused else ""))
-    ax.set_xlabel("image column (dark: image, pale: padding, dots: window centres)")
+                 + (f": {unused} row(s)/col(s) never reached" if unused else ""), fontsize=12)
+    ax.set_xlabel("image column (dark: image, pale: padding, dots: window centres)", fontsize=12)
     ax2.imshow(np.ones((out, out)), cmap="Oranges", vmin=0, vmax=2.5)
     _conv_box(ax2, out - 1, out - 1, 1, 1, color="tab:purple")
     _conv_box(ax2, 0, 0, 1, 1, color="tab:red")
-    ax2.set_title(f"output {out}x{out}\n⌊({n} + {before + after} − {k}) / {stride}⌋ + 1 = {out}")
+    ax2.set_title(f"output {out}x{out}\n⌊({n} + {before + after} − {k}) / {stride}⌋ + 1 = {out}", fontsize=12)
     fig.tight_layout()
     return fig
 

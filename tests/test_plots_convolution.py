@@ -137,6 +137,8 @@ def test_show_conv_geometry_counts_positions():
     assert sorted(set(left.lines[-1].get_xdata())) == [1, 3, 5, 7]  # at the window centres
     assert [t.get_text() for t in left.get_xticklabels()] == [str(i) for i in range(8)]
     assert "= 4" in right.get_title()
+    texts = [left.title, right.title, left.xaxis.label, *left.get_xticklabels()]
+    assert min(t.get_fontsize() for t in texts) >= 12  # >= 13 px at the course's 80 dpi: readable projected
     fig = plots.show_conv_geometry(8, 3, stride=2)
     assert "1 row(s)/col(s) never reached" in fig.axes[0].get_title()
 

@@ -59,6 +59,15 @@ q1 = Exercise(
 )
 
 
+def see_output_size(answer) -> None:
+    """After a correct answer to exercise 1, run a real correlation with its settings."""
+    if not q1.evaluate(answer).passed:
+        print("Answer exercise 1 first (its check must pass), then run this cell again.")
+        return
+    shape = correlate2d(np.zeros((28, 28)), np.ones((5, 5)), stride=2, padding=1).shape
+    print(f"correlate2d on a 28 x 28 image, 5 x 5 kernel, padding 1, stride 2: shape {shape}")
+
+
 # ---- q2: which stripes average out -------------------------------------------------------
 
 #: The periods (in pixels) offered by the choices of exercise 2.
@@ -120,6 +129,20 @@ q2 = Exercise(
     level=2,
     kinds=("concept",),
 )
+
+
+def see_stripe_swings(answer) -> None:
+    """After a correct answer to exercise 2, print the swing (max - min) for each period."""
+    if not q2.evaluate(answer).passed:
+        print("Answer exercise 2 first (its check must pass), then run this cell again.")
+        return
+    columns = np.arange(352)
+    print("swing (max - min) of the outputs at stride 2, on stripes of 0..255")
+    for letter, period in _Q2_PERIODS.items():
+        stripes = np.tile(127.5 + 127.5 * np.cos(2 * np.pi * columns / period), (8, 1))
+        box = np.ptp(correlate2d(stripes, np.ones((4, 4)) / 16, stride=2, padding="valid"))
+        pick = np.ptp(correlate2d(stripes, np.ones((1, 1)), stride=2, padding="valid"))
+        print(f"({letter}) period {period}: 4 x 4 box {box:3.0f}, plain pick (1 x 1 kernel) {pick:3.0f}")
 
 
 # ---- q3: a colour Conv2D layer, without Python loops ---------------------------------------
