@@ -117,7 +117,7 @@ _Q2_EXPLANATIONS = {
         "30 % after a 1-pixel shift with either stride."
     ),
     "d": (
-        "spreading each thin edge over 3 pixels is what helps: the widened edge and its copy moved by one pixel "
+        "max pooling spreads each thin edge over 3 pixels, and that helps rather than hurts: the widened edge and its copy moved by one pixel "
         "overlap on 2 of their 3 pixels, and the relative change divides by the size of the map, which grows "
         "as well. Measured on the lesson's 40 crops: about 30 % after a 1-pixel shift, against 55 % without pooling."
     ),
@@ -361,8 +361,8 @@ def _expect_no_loop_over_pixels(function):
     if many > few + 5:
         raise Wrong(
             f"your function runs {few} Python lines on a 9 x 9 input and {many} on a 41 x 41 input: it loops "
-            "over the windows, rows or pixels, which this exercise rules out. Loop at most over the 9 positions "
-            "inside the window, and let each slice reach all windows at once."
+            "over the windows, rows or pixels, which this exercise rules out. A loop of fixed length is fine, "
+            "as long as each of its steps handles all the windows at once."
         )
 
 
@@ -378,7 +378,7 @@ _Q4_RAGGED_SIGNS = ("broadcast", "inhomogeneous", "same shape", "setting an arra
 def _test_q4(function):
     expect_source_avoids(
         function, names=_Q4_BANNED,
-        why="Reach the windows with slices of x (a slice can have a step) and combine them with np.maximum.",
+        why="Build the result from NumPy indexing of x and element-wise operations.",
     )
     rng = np.random.default_rng(4)
     for shape in _Q4_CASES:
@@ -437,14 +437,13 @@ def _test_q4(function):
 
 
 q4 = Exercise(
-    "Exercise 4 · Overlapping pooling with slices",
+    "Exercise 4 · Fast overlapping pooling",
     test=_test_q4,
     hint="""\
-        Don't think window by window; think of one position inside the window at a time.
-        The top-left pixel of window (i, j) is x[2i, 2j]: one slice of x with a step of 2 gives
-        it for every window at once. Which slice gives the pixel one to the right, in every
-        window? How many pixels must each slice hold? Then combine the slices of the 9
-        positions: np.maximum(a, b) keeps the larger of two arrays, entry by entry.""",
+        Think of one position inside the window at a time, not one window at a time. The
+        top-left pixel of window (i, j) is x[2i, 2j]: can one NumPy expression pick it for
+        every window at once, and how many pixels per side must it pick? Once you have such
+        an array for each position inside the window, how can you combine them?""",
     solution="""\
         def max_pool_3x3_s2(x):
             oh, ow = (x.shape[0] - 3) // 2 + 1, (x.shape[1] - 3) // 2 + 1   # the output size
