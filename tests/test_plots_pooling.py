@@ -158,3 +158,8 @@ def test_show_receptive_fields_boxes_the_non_zero_pixels():
         plots.show_receptive_fields([m], ["a", "b"])
     with pytest.raises(ValueError, match=r"maps\[0\] must be 2-D"):
         plots.show_receptive_fields([np.ones(3)], ["a"])
+    grid = plots.show_receptive_fields([m, m, m], ["a", "b", "c"], ncols=2)  # 2 x 2, the last place left empty
+    assert [ax.get_title() for ax in grid.axes if ax.images] == ["a", "b", "c"]
+    assert sum(1 for ax in grid.axes if not ax.images and ax.axison) == 1  # the colour bar only
+    with pytest.raises(ValueError, match="ncols must be at least 1, got 0"):
+        plots.show_receptive_fields([m], ["a"], ncols=0)

@@ -213,9 +213,11 @@ q3 = Exercise(
         how many did y_train lose to the 3 x 3 one? Outputs and targets are centred on the
         same pixels, so cut the difference evenly from both sides (check the shapes).
         Learning rate: the limit is 2 / lambda_max, and 25 weights over similar pixels raise
-        lambda_max. Try a rate on a short run (100 steps) and print the LAST losses: if they
-        grow, the steps overshoot, even if the first few losses fell: try a smaller rate. A smaller rate needs more steps: train until the last losses are tiny,
-        then read the kernel.""",
+        lambda_max. The pitfall's `windows` and `eigvalsh` lines give it for 3 x 3 windows;
+        with (5, 5) windows, 25 numbers per row, and x_train[..., 0] they give it for this
+        layer. Or try a rate on a short run (100 steps) and print the LAST losses: if they
+        grow, the steps overshoot, even if the first few fell. A smaller rate needs more
+        steps: train until the last losses are tiny, then read the kernel.""",
     solution="""\
         model_5x5 = keras.Sequential([keras.Input(shape=(None, None, 1)),
                                       keras.layers.Conv2D(1, 5, use_bias=False)], name="five_by_five")
