@@ -301,8 +301,8 @@ q4 = Exercise(
     "Exercise 4 · What a hidden neuron looks for",
     test=_test_q4,
     hint="""\
-        model.get_layer("hidden").get_weights() returns [kernel, bias]. Look at kernel.shape: which axis
-        runs over the 784 pixels and which over the neurons? One neuron's weights, one per pixel, can be
+        Look at the shape of the kernel, the first array get_weights() returns: which axis runs over
+        the 784 pixels and which over the neurons? One neuron's weights, one per pixel, can be
         drawn as a 28 x 28 image once they are in the right order.""",
     solution="""\
         def hidden_templates(model):
