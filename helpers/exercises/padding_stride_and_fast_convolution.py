@@ -111,8 +111,8 @@ q2 = Exercise(
     test=_test_flat_period,
     hint="""\
         Picture one block of 4 neighbouring pixels, then the next block 2 pixels further on.
-        For each period, ask: does every block hold the same mix of bright and dark pixels,
-        wherever along the stripes it starts? Counting how many periods fit in 4 pixels helps.""",
+        For each period, ask what one block of 4 pixels sums to, and whether that sum stays
+        the same wherever along the stripes the block starts.""",
     solution="""\
         answer = "b"   # a block of 4 pixels holds exactly one period: the same mix in every block""",
     reference="b",
@@ -123,9 +123,10 @@ q2 = Exercise(
         starts, so every average is 127.5. The stride does not matter; a plain pick at
         stride 2 lands alternately on bright and dark pixels (a swing of 255). On the
         lesson's 4.4-pixel stripes a block holds 10/11 of a period, and the missing piece
-        is bright in one block and dark a few blocks later: the faint slow wave. A box cancels only stripes that fit into it a whole number
-        of times; image libraries blur with a smoother filter (a Gaussian) before they shrink,
-        for example skimage.transform.rescale(..., anti_aliasing=True).""",
+        is bright in one block and dark a few blocks later: the faint slow wave. A box
+        cancels only stripes that fit into it a whole number of times; image libraries
+        blur with a smoother filter (a Gaussian) before they shrink, for example
+        skimage.transform.rescale(..., anti_aliasing=True).""",
     level=2,
     kinds=("concept",),
 )
