@@ -62,5 +62,17 @@ def test_plot_accuracy_vs_shift_two_panels_share_the_scale_and_colours():
     assert right.get_legend() is not None and left.get_legend() is None
     with pytest.raises(ValueError, match="same models"):
         plots.plot_accuracy_vs_shift([0, 1], {"a": [1, 1]}, signed_shifts=[0, 1], signed={"b": [1, 1]})
+    assert not left.patches and not right.patches  # no band unless asked for
+
+
+def test_plot_accuracy_vs_shift_marks_the_trained_range():
+    fig = plots.plot_accuracy_vs_shift([0, 2, 4, 6], {"a": [0.9, 0.8, 0.7, 0.5]}, signed_shifts=[-6, 0, 6],
+                                       signed={"a": [0.5, 0.9, 0.5]}, trained_within=4)
+    left, right = fig.axes
+    for ax, low in ((left, -4), (right, 0)):
+        (band,) = ax.patches
+        xs = [band.get_x(), band.get_x() + band.get_width()]  # a Rectangle (matplotlib >= 3.9)
+        assert min(xs) == low and max(xs) == 4
+    assert "up to 4 px" in " ".join(t.get_text() for t in right.get_legend().get_texts())
     with pytest.raises(ValueError, match="one value per shift"):
         plots.plot_accuracy_vs_shift([0, 1], {"a": [1, 1]}, signed_shifts=[-1, 0, 1], signed={"a": [1, 1]})
