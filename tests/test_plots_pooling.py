@@ -83,7 +83,8 @@ def test_plot_shift_tolerance_one_line_per_variant():
     assert [line.get_label() for line in ax.lines] == ["a", "b"]
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [0, 50, 70, 80])  # drawn in percent
     assert ax.get_xlabel() == "shift of the input (pixels)" and ax.get_title() == "t"
-    assert fig.get_size_inches()[0] * 80 >= 600  # projector: 600 px wide at 80 dpi
+    assert fig.get_size_inches()[0] * 80 >= 800  # projector: 800 px wide at 80 dpi
+    assert [line.get_linestyle() for line in ax.lines] == ["-", "-"]
     assert min(t.get_fontsize() for t in ax.get_legend().get_texts()) * 80 / 72 >= 11
     with pytest.raises(ValueError, match=r"changes\['a'\] must have one value per shift \(4\), got shape \(3,\)"):
         plots.plot_shift_tolerance(shifts, {"a": [0, 1, 2]})
@@ -93,6 +94,8 @@ def test_plot_shift_tolerance_one_line_per_variant():
     np.testing.assert_allclose(ax.lines[1].get_ydata(), [110, 110])  # horizontal, in percent
     assert ax.get_ylim()[1] > 110  # the line is inside the plot
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "unrelated"]
+    fig = plots.plot_shift_tolerance(shifts, {"max pool 4x4": [0, 1, 2, 3], "average pool 4x4": [0, 1, 2, 3]})
+    assert [line.get_linestyle() for line in fig.axes[0].lines] == ["-", "--"]  # a near-overlapping pair stays apart
 
 
 def test_compare_kernels_shares_a_symmetric_scale():

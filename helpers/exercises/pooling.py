@@ -142,8 +142,8 @@ q2 = Exercise(
         change in the lesson's experiment. On the lesson's
         40 crops, 3 x 3 max pooling changes by about 30 % after a 1-pixel shift with stride 1 and with
         stride 2 (2 x 2 windows: 37 %; no pooling: 55 %). The tolerance comes from the window; stride 2
-        makes the maps, and the work of the next layer, 4 times smaller. To see it, run the experiment
-        that "Try it" in Going further suggests.""",
+        makes the maps, and the work of the next layer, 4 times smaller. To see it, add both to the
+        lesson's shrink (and their names to names) and rerun the experiment.""",
     level=2,
     kinds=("concept",),
 )
@@ -227,8 +227,9 @@ q3 = Exercise(
     test=_test_q3,
     hint="""\
         Start from the lesson's reshape of a 2-D map into 2 x 2 windows. What must change when the
-        window is size x size, when a channel axis comes along (pooling never mixes channels), and
-        when size does not divide H or W ("valid" keeps only whole windows)?""",
+        window is size x size, and when a channel axis comes along (pooling never mixes channels)?
+        When size does not divide H or W, the reshape fails: what does "valid" pooling do with the
+        left-over rows and columns, and what can you do to x before the reshape to match it?""",
     solution="""\
         def max_pool_reshape(x, size):
             h, w, c = x.shape
