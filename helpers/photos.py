@@ -151,6 +151,10 @@ class PhotoChooser:
         self._widget = None
         self._status = None
 
+    def title(self, default: str) -> str:
+        """A figure title: the photo's file name once one is chosen, else ``default`` (the lesson image's name)."""
+        return default if self.photo is None else str(self.name)
+
     @property
     def image(self) -> np.ndarray:
         """The chosen photo, or the default image while none has been chosen."""
@@ -161,7 +165,8 @@ class PhotoChooser:
         try:
             self.photo = load_photo(content, name=name, grey=self.grey)
         except PhotoError as error:
-            self.message = f"{error} The lesson keeps using its own image."
+            kept = "its own image" if self.photo is None else f"your photo {self.name}"
+            self.message = f"{error} The lesson keeps using {kept}."
             ok = False
         else:
             self.name = name

@@ -113,8 +113,12 @@ def test_chooser_keeps_the_default_until_a_photo_arrives_and_after_a_bad_one():
     assert chooser.image is default
     assert not chooser.use("notes.txt", b"not an image")
     assert chooser.image is default and "notes.txt is not an image" in chooser.message
+    assert chooser.title("astronaut") == "astronaut"
     assert chooser.use("cat.png", encoded(gradient(), "PNG"))
     assert chooser.image.shape == (40, 60, 3) and "cat.png (60 x 40 pixels)" in chooser.message
+    assert chooser.title("astronaut") == "cat.png"
+    assert not chooser.use("empty.png", b"")  # a failed second upload keeps the first photo, and says so
+    assert chooser.image.shape == (40, 60, 3) and "keeps using your photo cat.png" in chooser.message
 
 
 def test_chooser_widget_reads_an_upload():
