@@ -64,7 +64,8 @@ q1 = Exercise(
     test=_test_q1,
     hint="""\
         First count the batches in one epoch: 50,000 images, 128 per batch. Is 50,000 a multiple
-        of 128? What happens to the images left over? Then think about how many epochs there were.""",
+        of 128? If not, the images left over at the end of an epoch form one smaller batch. Then
+        think about how many epochs there were.""",
     solution="""\
         answer = 391 * 10   # 50,000 = 390 x 128 + 80: 390 full batches and one of 80, in each of 10 epochs""",
     reference=_reference_q1(),
@@ -92,8 +93,9 @@ _Q2_EXPLANATIONS = {
         "with the weights at the end of the epoch."
     ),
     "c": (
-        "right: the gap between validation and training loss grows from 0.06 (epoch 8) to 0.29 (epoch 30), "
-        "and after epoch 8 the validation loss rose from 0.33 to 0.41."
+        "right: from epoch 8 to 30 the training loss fell from 0.27 to 0.12 while the validation loss rose "
+        "from 0.33 to 0.41. This late in training the epoch average is close to the end-of-epoch value (the "
+        "lesson checked it at epoch 10), so the training images really score far better: 0.12 against 0.41."
     ),
     "d": (
         "the training loss does keep falling, but that only says the network gets better at the images it "
@@ -112,19 +114,21 @@ q2 = Exercise(
     "Exercise 2 · Read someone else's learning curves",
     test=choice_test("c", _Q2_EXPLANATIONS),
     hint="""\
-        How did the lesson define overfitting: by one epoch, or by how something changes over the
-        epochs? Which row of the table is an average taken while the weights change, and when does
-        that matter most? Compute the gap at epochs 8 and 30, then check each option against the numbers.""",
+        The lesson's sign of overfitting has two parts: what the training loss does and what the
+        validation loss does, over the same epochs. Which row of the table is an average taken while
+        the weights change, and in which epochs does that matter (the lesson compared it with the
+        end value at epoch 10)? Then check each option against the numbers.""",
     solution="""\
-        answer = "c"   # the gap grows (0.06 at epoch 8, 0.29 at epoch 30); after epoch 8 the validation loss rises""",
+        answer = "c"   # epochs 8 -> 30: training loss 0.27 -> 0.12, validation loss 0.33 -> 0.41""",
     reference="c",
     wrong_answers=("a", "b", "d", "e", 4),
     explanation="""\
-        Overfitting is a gap between training and validation loss that grows with the epochs. Leave
-        epoch 1 out of that comparison: its training loss is an average over batches met while the
-        weights were nearly random. The gap can grow while the validation loss still falls; once the
-        validation loss rises, more epochs only cost: keep the weights of about epoch 8 (Keras's
-        EarlyStopping callback with restore_best_weights=True does that for you).""",
+        Overfitting shows as a training loss that keeps falling while the validation loss stops
+        falling or rises; with the same weights the training images then score better than new ones.
+        Leave epoch 1 out of the comparison: its training loss is an average over batches met while
+        the weights were nearly random. Once the validation loss rises, more epochs only cost: keep
+        the weights of about epoch 8 (Keras's EarlyStopping callback with restore_best_weights=True
+        does that for you).""",
     level=2,
     kinds=("concept",),
 )
