@@ -329,9 +329,10 @@ def show_receptive_fields(
 
     ``maps`` are 2-D arrays of the same shape, e.g. the gradient magnitude of one output
     with respect to the input; pixels where a map is non-zero are the receptive field,
-    and the white box is drawn around them. All panels share one colour scale (0 to the
-    largest value of all maps) and one colour bar labelled ``label``: divide each map by
-    its own maximum first to compare shapes rather than sizes. ``ncols`` panels per row
+    and a red box is drawn around them (red shows on viridis' yellow and purple alike).
+    All panels share one colour scale (0 to the largest value of all maps) and one colour
+    bar labelled ``label``: divide each map by its own maximum first to compare shapes
+    rather than sizes. ``ncols`` panels per row
     (default: all in one row); a grid of 2 x 2 keeps four panels large on a projector.
     """
     maps = [np.abs(np.asarray(m, dtype=float)) for m in maps]
@@ -354,7 +355,7 @@ def show_receptive_fields(
         rows, cols = np.nonzero(m)
         if rows.size:
             ax.add_patch(plt.Rectangle((cols.min() - 0.5, rows.min() - 0.5), cols.max() - cols.min() + 1,
-                                       rows.max() - rows.min() + 1, fill=False, edgecolor="white", linewidth=2))
+                                       rows.max() - rows.min() + 1, fill=False, edgecolor="red", linewidth=2.5))
         ax.set_xticks(np.arange(-0.5, m.shape[1], 1), minor=True)
         ax.set_yticks(np.arange(-0.5, m.shape[0], 1), minor=True)
         ax.grid(which="minor", color="0.35", linewidth=0.4)
@@ -1209,9 +1210,10 @@ def show_filtered_images(images: dict, *, cmap: str = "gray", vmin: float = 0.0,
     ncols = min(ncols or n, n)
     nrows = math.ceil(n / ncols)
     titles_high = max(title.count("\n") for title in arrays) * 0.25
+    aspect = max(im.shape[0] / im.shape[1] for im in arrays.values())  # panels as tall as the images
     fig, axes = plt.subplots(nrows, ncols, squeeze=False,
                              figsize=(size * ncols + (0.9 if colorbar else 0),
-                                      (size + 0.45 + titles_high) * nrows + (0.35 if suptitle else 0)))
+                                      (size * aspect + 0.45 + titles_high) * nrows + (0.35 if suptitle else 0)))
     for ax in axes.flat[n:]:
         ax.axis("off")
     for ax, (title, im) in zip(axes.flat, arrays.items()):

@@ -152,6 +152,7 @@ def test_show_receptive_fields_boxes_the_non_zero_pixels():
     map_axes = [ax for ax in fig.axes if ax.images]
     box = rectangles(map_axes[0])[0]
     assert (box.get_x(), box.get_y(), box.get_width(), box.get_height()) == (1.5, 2.5, 5, 3)
+    assert box.get_edgecolor()[:3] == (1.0, 0.0, 0.0)  # red: shows on viridis' yellow and purple
     assert not rectangles(map_axes[1])  # nothing reaches the output: no box
     assert [ax.get_title() for ax in map_axes] == ["one", "none"]
     assert all(ax.images[0].get_clim() == (0, 3) for ax in map_axes)  # one shared scale...

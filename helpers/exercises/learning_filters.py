@@ -209,20 +209,19 @@ q3 = Exercise(
     "Exercise 3 · A bigger filter for the same edges",
     test=_test_q3,
     hint="""\
-        Output size: how many pixels per side does a 'valid' 5 x 5 correlation lose, and
-        how many did y_train lose to the 3 x 3 one? Outputs and targets are centred on the
-        same pixels, so cut the difference evenly from both sides (check the shapes).
-        Learning rate: the limit is 2 / lambda_max, and 25 weights over similar pixels raise
-        lambda_max. The pitfall's `windows` and `eigvalsh` lines give it for 3 x 3 windows;
-        with (5, 5) windows, 25 numbers per row, and x_train[..., 0] they give it for this
-        layer. Or try a rate on a short run (100 steps) and print the LAST losses: if they
-        grow, the steps overshoot, even if the first few fell. A smaller rate needs more
-        steps: train until the last losses are tiny, then read the kernel.""",
+        Output size: how many pixels per side does a 'valid' 5 x 5 correlation lose, and how
+        many did y_train lose to the 3 x 3 one? Each target must stay on the pixel of its
+        output: where should the extra pixels come off? Compare the shapes.
+        Learning rate: which of the pitfall's two rules limits it? When each output sums 25
+        neighbouring, similar pixels instead of 9, does lambda_max rise or fall, and what
+        does that do to the limit? Judge each run by its LAST losses: growing means the rate
+        is too large, still falling means more steps.""",
     solution="""\
         model_5x5 = keras.Sequential([keras.Input(shape=(None, None, 1)),
                                       keras.layers.Conv2D(1, 5, use_bias=False)], name="five_by_five")
         targets_5x5 = y_train[:, 1:-1, 1:-1]  # 28 x 28, like the output: one pixel off each side of 30 x 30
-        losses_5x5, kernels_5x5 = train(model_5x5, x_train, targets_5x5, steps=800, learning_rate=0.05)  # 0.07 blows up
+        # the limit: 2 / curvatures(x_train[..., 0], size=5)[-1] is about 0.065, so 0.07 blows up
+        losses_5x5, kernels_5x5 = train(model_5x5, x_train, targets_5x5, steps=800, learning_rate=0.05)
         answer = model_5x5.get_weights()[0][:, :, 0, 0]""",
     reference=Q3_EXPECTED.copy(),
     wrong_answers=(
