@@ -101,9 +101,9 @@ _Q2_EXPLANATIONS = {
         "seeds cannot resolve is a difference as small as A's and B's."
     ),
     "d": (
-        "choosing by the test set makes its score optimistic, so it stops being an honest estimate for new digits "
-        "(lesson 07). It would not even settle the question: one run per variant on the test set is as noisy as "
-        "one seed on the validation set."
+        "the best seed is one lucky run, not a measurement of the variant. B's best (99.30) beats A's best (99.27) "
+        "by 0.03 points, while A's own three seeds span 0.17: another seed could swap them. Compare each gap "
+        "between the means with the spread of the seeds instead."
     ),
 }
 
@@ -111,8 +111,8 @@ q2 = Exercise(
     "Exercise 2 · Which difference is real?",
     test=choice_test("b", _Q2_EXPLANATIONS),
     hint="""\
-        For each pair, set two numbers side by side: the difference between the two means, and how far apart
-        one variant's three seeds lie (largest minus smallest). Do the two variants' ranges overlap?""",
+        The lesson's design table printed each row's lowest and highest seed next to its mean, and its text
+        said which differences that range leaves unresolved. Read each pair here the same way.""",
     solution="""\
         answer = "b"   # A-B: 0.04 points inside a spread of ~0.15; D's worst seed beats C's best""",
     reference="b",
@@ -217,9 +217,9 @@ q3 = Exercise(
     "Exercise 3 · Answer only when sure",
     test=_test_q3,
     hint="""\
-        Two boolean arrays, one value per image: "is the largest probability at least the threshold?"
-        and "is the network's answer right?". The mean of a boolean array is the share of True values,
-        and an array indexed by a boolean mask keeps only the images where the mask is True.""",
+        Ask two yes/no questions about every image at once, with NumPy along axis 1: is the network
+        sure enough, and is its answer right? Then: what is the mean of an array of True/False values,
+        and how do you keep only some images of an array?""",
     solution="""\
         def answer_when_sure(probabilities, labels, threshold):
             sure = probabilities.max(axis=1) >= threshold           # the images the network answers
