@@ -84,6 +84,8 @@ def test_show_filtered_images_share_one_scale():
     grid = plots.show_filtered_images({**images, "three\nlines": np.ones((4, 4))}, ncols=2, colorbar=True)
     assert len(grid.axes) == 4 + 1 and [ax.get_title() for ax in grid.axes if ax.images][2] == "three\nlines"
     assert not grid.axes[3].axison  # the empty fourth slot of the 2 x 2 grid is hidden
+    wide = plots.show_filtered_images({"wide": np.zeros((4, 8))}, size=4)
+    assert wide.get_size_inches()[1] == pytest.approx(4 * 0.5 + 0.45)  # landscape: a shorter figure
 
 
 def test_show_correlation_step_panels_agree_with_the_library():
