@@ -108,10 +108,10 @@ _Q2_EXPLANATIONS = {
     "b": "right.",
     "c": (
         "that would need weights summing to 0, like sobel_x. These sum to 9 - 8 = 1, so a flat "
-        "region keeps its gray instead of becoming 0."
+        "region keeps its grey instead of becoming 0."
     ),
     "d": (
-        "on a flat region what counts is the sum of the weights, 9 - 8 = 1: the gray stays the same. "
+        "on a flat region what counts is the sum of the weights, 9 - 8 = 1: the grey stays the same. "
         "The negative weights act only where the neighbours differ from the centre."
     ),
 }
@@ -121,15 +121,15 @@ q2 = Exercise(
     test=choice_test("b", _Q2_EXPLANATIONS),
     hint="""\
         Work out what the kernel gives on a flat region, where every pixel has the same
-        gray c: the lesson showed that only one property of the weights matters there.
+        grey c: the lesson showed that only one property of the weights matters there.
         Which letters does that leave? Then picture one bright pixel among darker ones:
         does this kernel make it stand out more, or less?""",
     solution="""\
-        answer = "b"   # sum 1: flat regions keep their gray; heavy centre minus its neighbours: sharpens""",
+        answer = "b"   # sum 1: flat regions keep their grey; heavy centre minus its neighbours: sharpens""",
     reference="b",
     wrong_answers=("a", "c", "d", 3),
     explanation="""\
-        The weights sum to 9 - 8 = 1, so flat regions keep their gray. And 9 x centre - neighbours
+        The weights sum to 9 - 8 = 1, so flat regions keep their grey. And 9 x centre - neighbours
         = centre + (8 x centre - neighbours): the identity plus an edge detector, like `sharpen`,
         but comparing each pixel with all eight neighbours, so it sharpens edges in every direction.""",
     level=2,
