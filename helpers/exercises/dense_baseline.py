@@ -64,8 +64,8 @@ q1 = Exercise(
     test=_test_q1,
     hint="""\
         First count the batches in one epoch: 50,000 images, 128 per batch. Is 50,000 a multiple
-        of 128? If not, the images left over at the end of an epoch form one smaller batch. Then
-        think about how many epochs there were.""",
+        of 128? If not, what happens to the images left over at the end of an epoch? Then think
+        about how many epochs there were.""",
     solution="""\
         answer = 391 * 10   # 50,000 = 390 x 128 + 80: 390 full batches and one of 80, in each of 10 epochs""",
     reference=_reference_q1(),
@@ -317,8 +317,9 @@ q4 = Exercise(
     explanation="""\
         Each hidden neuron computes one weighted sum of all 784 pixels, so its weights form one
         image-sized template: light where bright pixels raise its output, dark where they lower it.
-        Now draw ten of them with the cell below. Do you see garment shapes, or mostly noise? Which
-        class would a neuron with a garment-like template help to recognise?""",
+        Draw ten of them with the cell below. Typically most look noisy, with a shape here and
+        there: an outline, or a dark stripe like the gap between trouser legs (a neuron that helps
+        to pick out trousers). Yours depend on the random start, so they differ between computers.""",
     level=3,
     kinds=("code", "beyond"),
 )
