@@ -177,17 +177,17 @@ def _kernel_5x5(answer):
 def _test_q3(answer):
     kernel = _kernel_5x5(answer)
     if not np.all(np.isfinite(kernel)) or np.abs(kernel).max() > 100:
-        raise Wrong("your weights are huge or nan: the training blew up. Its steps overshoot: the learning rate is above "
-                    "2 / lambda_max, and with 25 weights per output that limit is lower than with 9. Just above the "
-                    "limit the loss falls for a few steps, then grows until it overflows: read the LAST losses, not "
+        raise Wrong("your weights are huge or nan: the training blew up. Its steps overshoot: with 25 weights per output "
+                    "a step changes each output more than with 9, so the lesson's rate is too large. Just too large, "
+                    "the loss falls for a few steps, then grows until it overflows: read the LAST losses, not "
                     "the first. Try a smaller rate (and then more steps).")
     error = float(np.abs(kernel - Q3_EXPECTED).max())
     if error <= Q3_TOLERANCE:
         return
     offset = kernel - Q3_EXPECTED
     if abs(offset.sum()) > 0.8 * 5 * np.linalg.norm(offset):  # nearly the same offset on all 25 weights
-        raise Wrong(f"all 25 weights are off by about the same amount (up to {error:.2g}): that is the steepest "
-                    "direction, 'all weights together', and the steps overshoot along it. The first losses may have "
+        raise Wrong(f"all 25 weights are off by about the same amount (up to {error:.2g}): the steps overshoot "
+                    "along 'all weights together'. The first losses may have "
                     "fallen, but the last ones grow: try a smaller learning rate (and then more steps).")
     for dr in (-1, 0, 1):
         for dc in (-1, 0, 1):
@@ -212,15 +212,15 @@ q3 = Exercise(
         Output size: how many pixels per side does a 'valid' 5 x 5 correlation lose, and how
         many did y_train lose to the 3 x 3 one? Each target must stay on the pixel of its
         output: where should the extra pixels come off? Compare the shapes.
-        Learning rate: which of the pitfall's two rules limits it? When each output sums 25
-        neighbouring, similar pixels instead of 9, does lambda_max rise or fall, and what
-        does that do to the limit? Judge each run by its LAST losses: growing means the rate
-        is too large, still falling means more steps.""",
+        Learning rate: start with the lesson's 0.1 on a 100-step run. When each output sums
+        25 neighbouring, similar pixels instead of 9, does one step change the outputs more
+        or less? Judge each run by its LAST losses: growing means the rate is too large
+        (lower it, say halve it), still falling means more steps.""",
     solution="""\
         model_5x5 = keras.Sequential([keras.Input(shape=(None, None, 1)),
                                       keras.layers.Conv2D(1, 5, use_bias=False)], name="five_by_five")
         targets_5x5 = y_train[:, 1:-1, 1:-1]  # 28 x 28, like the output: one pixel off each side of 30 x 30
-        # the limit: 2 / curvatures(x_train[..., 0], size=5)[-1] is about 0.065, so 0.07 blows up
+        # on 100-step runs 0.1 (the lesson's rate) blows up; 0.05 falls steadily, so train it longer
         losses_5x5, kernels_5x5 = train(model_5x5, x_train, targets_5x5, steps=800, learning_rate=0.05)
         answer = model_5x5.get_weights()[0][:, :, 0, 0]""",
     reference=Q3_EXPECTED.copy(),
@@ -239,9 +239,10 @@ q3 = Exercise(
         The 16 outer weights went to 0: the targets depend only on the 3 x 3 centre of each
         5 x 5 window, and the best kernel is unique, so the layer finds Sobel in the middle.
         The learning rate had to drop: 25 weights over neighbouring, similar pixels make the
-        loss steeper along "all weights together", so lambda_max grows and its limit
-        2 / lambda_max falls (to about 0.065 here). At 0.07 the loss falls for a few steps,
-        then the overshoot along that direction takes over and it grows until it overflows.""",
+        loss steeper along "all weights together", so a step of 0.1 overshoots. (Going
+        further's curvature subsection computes the limit, 2 / lambda_max: about 0.065 here,
+        with curvatures(x_train[..., 0], size=5).) Just above it, at 0.07, the loss falls for
+        a few steps, then grows until it overflows.""",
 )
 
 
