@@ -7,12 +7,14 @@ import numpy as np
 from helpers.convolution import correlate2d
 from helpers.exercises.core import (
     Exercise,
+    NotAttempted,
     Wrong,
     call,
     choice_test,
     expect_array,
     expect_equal,
     expect_source_avoids,
+    is_placeholder,
 )
 
 # ---- q1: predict the output size ------------------------------------------------------------
@@ -158,11 +160,26 @@ def _test_conv2d(function):
     rng = np.random.default_rng(4)
     image = rng.normal(size=(9, 11, 3))
     kernel = rng.normal(size=(3, 4, 3, 2))
-    got = call(function, image.copy(), kernel.copy())
+    what = "my_conv2d(image, kernel) on a 9 x 11 x 3 image with a 3 x 4 x 3 x 2 kernel"
+    if is_placeholder(function) or not callable(function):
+        got = call(function, image.copy(), kernel.copy())  # "not attempted" or "expected a function"
+    try:
+        got = function(image.copy(), kernel.copy())
+    except Exception as exc:  # one sentence, never the arrays (an einsum error would print both)
+        if isinstance(exc, ValueError) and ("operand" in str(exc) or "subscript" in str(exc)):
+            raise Wrong(
+                "the einsum call failed, its subscripts do not match the arrays' shapes: on the 9 x 11 x 3 test image the "
+                "windows' axes are (i, j, c, u, v), shape (7, 8, 3, 3, 4), and the kernel's (u, v, c, f), "
+                "shape (3, 4, 3, 2), so give each axis its letter in that order."
+            ) from None
+        first_line = (str(exc).splitlines() or [""])[0][:200]
+        raise Wrong(f"your function raised {type(exc).__name__}: {first_line} (on a 9 x 11 x 3 image with a "
+                    "3 x 4 x 3 x 2 kernel)") from None
+    if is_placeholder(got):  # a forgotten return counts as not attempted
+        raise NotAttempted("your function returns None: fill in its body and make sure it ends with `return`.")
     if hasattr(got, "numpy"):
         got = got.numpy()
     expected = _reference_conv2d(image, kernel)
-    what = "my_conv2d(image, kernel) on a 9 x 11 x 3 image with a 3 x 4 x 3 x 2 kernel"
     if isinstance(got, np.ndarray):
         if got.shape == (7, 8, 3, 2):
             raise Wrong(
@@ -193,7 +210,9 @@ q3 = Exercise(
         Write the windows' shape (5 axes) above the kernel's (kh, kw, C, F) and give every
         axis a letter, the same letter for the same thing in both (a window row, a window
         column, a channel). Which letters must the result keep, and in which order? The
-        letters you leave out after the -> are summed over.""",
+        letters you leave out after the -> are summed over. The sum to compute is
+        out[i, j, f] = sum over u, v, c of image[i + u, j + v, c] * kernel[u, v, c, f],
+        and windows[i, j, c, u, v] is image[i + u, j + v, c].""",
     solution="""\
         def my_conv2d(image, kernel):
             windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1))
@@ -208,6 +227,8 @@ q3 = Exercise(
             "ijcuv,uvcf->ijf", np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1)),
             kernel[::-1, ::-1]),
         _conv2d_with_loops,
+        lambda image, kernel: np.einsum(  # window axes in the wrong order: einsum raises ValueError
+            "ijuvc,uvcf->ijf", np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1)), kernel),
     ),
     explanation="""\
         One np.einsum is a whole Conv2D layer without bias: "ijcuv,uvcf->ijf" sums over the window
