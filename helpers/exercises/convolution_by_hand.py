@@ -95,43 +95,44 @@ q1 = Exercise(
 
 # ---- q2: predict what a kernel does from its weights ------------------------------------------
 
-#: The kernel of exercise 2.
+#: The kernel of exercise 2 (not in the bank: it looks like a sharpener, but its weights sum to 0).
 MYSTERY = np.array([[-1, -1, -1],
-                    [-1, 9, -1],
+                    [-1, 8, -1],
                     [-1, -1, -1]])
 
 _Q2_EXPLANATIONS = {
     "a": (
-        "a blur averages, so all its weights are positive. Here eight weights are negative: the kernel "
-        "subtracts the neighbours from a heavy centre, which makes differences larger, not smaller."
+        "a blur averages: its weights are all at least 0 and sum to 1. Here eight weights are negative, "
+        "and they sum with the centre to 8 - 8 = 0."
     ),
-    "b": "right.",
-    "c": (
-        "that would need weights summing to 0, like sobel_x. These sum to 9 - 8 = 1, so a flat "
-        "region keeps its grey instead of becoming 0."
+    "b": (
+        "the heavy centre and the negative ring look like sharpen, but add the weights: 8 - 8 = 0, not 1. "
+        "A sharpener keeps the grey of a flat region; this kernel turns it into 0."
     ),
+    "c": "right.",
     "d": (
-        "on a flat region what counts is the sum of the weights, 9 - 8 = 1: the grey stays the same. "
-        "The negative weights act only where the neighbours differ from the centre."
+        "it does not invert: on a flat region what counts is the sum of the weights, 8 - 8 = 0, so every "
+        "flat grey, bright or dark, becomes 0. Only where the neighbours differ from the centre is the "
+        "output far from 0."
     ),
 }
 
 q2 = Exercise(
     "Exercise 2 · What will this kernel do?",
-    test=choice_test("b", _Q2_EXPLANATIONS),
+    test=choice_test("c", _Q2_EXPLANATIONS),
     hint="""\
-        Work out what the kernel gives on a flat region, where every pixel has the same
-        grey c: the lesson showed that only one property of the weights matters there.
-        Which letters does that leave? Then picture one bright pixel among darker ones:
-        does this kernel make it stand out more, or less?""",
+        Before anything else, add up the nine weights: the lesson showed that on a flat
+        region, where every pixel has the same grey c, only that sum matters. Which
+        letters does your sum leave?""",
     solution="""\
-        answer = "b"   # sum 1: flat regions keep their grey; heavy centre minus its neighbours: sharpens""",
-    reference="b",
-    wrong_answers=("a", "c", "d", 3),
+        answer = "c"   # the weights sum to 8 - 8 = 0: flat regions give 0, edges give signed values""",
+    reference="c",
+    wrong_answers=("a", "b", "d", 3),
     explanation="""\
-        The weights sum to 9 - 8 = 1, so flat regions keep their grey. And 9 x centre - neighbours
-        = centre + (8 x centre - neighbours): the identity plus an edge detector, like `sharpen`,
-        but comparing each pixel with all eight neighbours, so it sharpens edges in every direction.""",
+        The weights sum to 8 - 8 = 0, so flat regions give 0, whatever their grey: an edge detector.
+        It compares each pixel with all eight neighbours, so edges in every direction respond, with
+        a sign: positive on the bright side of an edge, negative on the dark side. It looks like
+        `sharpen`, but `sharpen` sums to 1: `sharpen` is an edge detector plus the identity.""",
     level=2,
     kinds=("predict", "concept"),
 )
