@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.exercises.core import Exercise, Wrong, call, choice_test, expect_array
+from helpers.exercises.core import Exercise, Wrong, call, choice_test
 
 # ---- q1: predict which input rows a conv2 row sees, in a variant network -------------------
 
@@ -75,155 +75,154 @@ q1 = Exercise(
 
 _Q2_EXPLANATIONS = {
     "a": (
-        "the 12 strongest of 10,000 images only show where the channel responds *most*; they say nothing about the rest. Images of other "
-        "classes may excite it almost as much (the 13th could be a sneaker), and selectivity compares the "
-        "top responses with the channel's own mean, not with other classes."
+        "the 12 strongest of 10,000 images only show where the channel responds *most*; they say nothing about "
+        "the other 9,988. Images of other classes may excite it almost as much (the 13th could be a sneaker)."
     ),
-    "b": "",  # the right answer: its explanation is printed after a correct answer
-    "c": (
+    "b": (
+        "the top 12 are the 12 largest values, not an average. A class can hold a few very strong responses "
+        "and many weak ones; another class can respond moderately in almost every image and have the higher "
+        "mean. To compare classes on average, compute each class's mean score."
+    ),
+    "c": "",  # the right answer: its explanation is printed after a correct answer
+    "d": (
         "the top images say nothing about how the network *uses* the channel: the Dense layer may give it "
         "little weight, and other channels may carry the same evidence. Only an experiment tells, e.g. setting "
         "the channel to 0 and measuring the accuracy on ankle boots."
-    ),
-    "d": (
-        "a conv2 filter has a 3 x 3 grid of weights for *each* channel of its input (3 x 3 x conv1.filters "
-        "numbers) and it acts on conv1's feature maps, not on pixels: it is no picture of a heel. Through conv1 "
-        "and the pooling, one conv2 position sees a 10 x 10 patch of the input, not 3 x 3."
     ),
 }
 
 q2 = Exercise(
     "Exercise 2 · What do the top images prove?",
-    test=choice_test("b", _Q2_EXPLANATIONS),
+    test=choice_test("c", _Q2_EXPLANATIONS),
     hint="""\
-        For each statement ask: is it about what the channel responds to in these 10,000 images
-        (what the list shows), or about how the network uses the channel, or about what its
-        weights look like? Which of those can a list of the strongest images show?""",
+        The list holds the 12 largest values of one number per image. For each statement ask:
+        does it need the other 9,988 values, the class averages, or an experiment on the
+        network? A list of the largest values gives none of those.""",
     solution="""\
-        answer = "b"   # the list describes the channel's responses on this data, not its role""",
-    reference="b",
-    wrong_answers=("a", "c", "d", 2),
+        answer = "c"   # the list describes the channel's largest responses on this data, nothing more""",
+    reference="c",
+    wrong_answers=("a", "b", "d", 3),
     explanation="""\
-        A channel's top images describe its responses on one data set. To claim what the network
-        *uses*, you need an intervention and a measurement, as in the occlusion experiment: change
-        the input (or the channel) and see what happens to the class score.""",
+        A channel's top images describe its largest responses on one data set. Statements about
+        the other images need their scores (class means, a histogram); statements about what the
+        network *uses* need an intervention and a measurement, as in the occlusion experiment.""",
     level=2,
     kinds=("concept",),
 )
 
 
-# ---- q3: cover the square a map blames most --------------------------------------------------
+# ---- q3: occlusion square by square ----------------------------------------------------------
 
-def _reference_cover_peak(image, heat, size):
-    row, col = np.unravel_index(np.argmax(heat), heat.shape)
-    top = int(np.clip(row - size // 2, 0, image.shape[0] - size))
-    left = int(np.clip(col - size // 2, 0, image.shape[1] - size))
-    covered = np.array(image, copy=True)
-    covered[top:top + size, left:left + size] = 0
-    return covered
+def _scores(logits_model, batch, class_index):
+    return np.asarray(logits_model(np.asarray(batch, dtype=np.float32), training=False))[:, class_index].astype(np.float64)
 
 
-def _in_place_cover_peak(image, heat, size):
-    row, col = np.unravel_index(np.argmax(heat), heat.shape)
-    top = int(np.clip(row - size // 2, 0, image.shape[0] - size))
-    left = int(np.clip(col - size // 2, 0, image.shape[1] - size))
-    image[top:top + size, left:left + size] = 0
-    return image
+def _square_starts(size, patch, stride):
+    return range(0, size - patch + 1, stride)
 
 
-def _swapped_cover_peak(image, heat, size):
-    return _reference_cover_peak(image, heat.T, size)
+def _covered_batch(image, patch, stride, starts=_square_starts):
+    image = np.asarray(image, dtype=np.float32)
+    h, w = image.shape[:2]
+    rows, cols = list(starts(h, patch, stride)), list(starts(w, patch, stride))
+    batch = np.repeat(image[None], len(rows) * len(cols), axis=0)
+    for k, (top, left) in enumerate((t, l) for t in rows for l in cols):
+        batch[k, top:top + patch, left:left + patch] = 0
+    return batch, (len(rows), len(cols))
 
 
-def _corner_cover_peak(image, heat, size):  # the peak as top-left corner, not the centre
-    row, col = np.unravel_index(np.argmax(heat), heat.shape)
-    covered = np.array(image, copy=True)
-    covered[row:row + size, col:col + size] = 0
-    return covered
+def _reference_square_drops(logits_model, image, class_index, patch, stride):
+    batch, shape = _covered_batch(image, patch, stride)
+    original = _scores(logits_model, np.asarray(image)[None], class_index)[0]
+    return (original - _scores(logits_model, batch, class_index)).reshape(shape)
 
 
-def _unclipped_cover_peak(image, heat, size):  # negative start near the top edge: the slice is empty
-    row, col = np.unravel_index(np.argmax(heat), heat.shape)
-    covered = np.array(image, copy=True)
-    covered[row - size // 2:row - size // 2 + size, col - size // 2:col - size // 2 + size] = 0
-    return covered
+def _flipped_square_drops(logits_model, image, class_index, patch, stride):  # covered minus original
+    return -_reference_square_drops(logits_model, image, class_index, patch, stride)
 
 
-def _flat_index_cover_peak(image, heat, size):  # np.argmax gives a flat index
-    peak = int(np.argmax(heat))
-    covered = np.array(image, copy=True)
-    start = max(peak - size // 2, 0)
-    covered[start:start + size, start:start + size] = 0
-    return covered
+def _covered_scores_only(logits_model, image, class_index, patch, stride):  # forgot to subtract
+    batch, shape = _covered_batch(image, patch, stride)
+    return _scores(logits_model, batch, class_index).reshape(shape)
 
 
-def _q3_cases():
-    """(image, heat, size, what) cases: a peak inside, one near the top-left and one near the bottom-right border."""
-    rng = np.random.default_rng(3)
-    image = rng.integers(1, 256, size=(12, 10)).astype(np.float32)   # no zeros, so every covered pixel shows
-    cases = []
-    for (row, col), size, what in [((5, 3), 4, "a peak at row 5, column 3"),
-                                    ((1, 8), 4, "a peak at row 1, column 8, near the top and right border"),
-                                    ((11, 0), 3, "a peak at row 11, column 0, in the bottom-left corner")]:
-        heat = rng.random(image.shape) * 0.5
-        heat[row, col] = 2.0
-        cases.append((image, heat, size, what))
-    return cases
+def _last_square_missing(logits_model, image, class_index, patch, stride):  # range(0, H - patch, stride)
+    batch, shape = _covered_batch(image, patch, stride, starts=lambda n, p, s: range(0, n - p, s))
+    original = _scores(logits_model, np.asarray(image)[None], class_index)[0]
+    return (original - _scores(logits_model, batch, class_index)).reshape(shape)
+
+
+def _square_at_index(logits_model, image, class_index, patch, stride):  # square k starts at row k, not k * stride
+    image = np.asarray(image, dtype=np.float32)
+    n = (image.shape[0] - patch) // stride + 1
+    m = (image.shape[1] - patch) // stride + 1
+    batch = np.repeat(image[None], n * m, axis=0)
+    for k, (i, j) in enumerate((i, j) for i in range(n) for j in range(m)):
+        batch[k, i:i + patch, j:j + patch] = 0
+    original = _scores(logits_model, image[None], class_index)[0]
+    return (original - _scores(logits_model, batch, class_index)).reshape(n, m)
 
 
 def _test_q3(function):
-    for image, heat, size, what in _q3_cases():
+    model = small_logits_model()
+    rng = np.random.default_rng(3)
+    image = (0.2 + 0.8 * rng.random((8, 8, 1))).astype(np.float32)   # no zeros: every covered pixel changes
+    for class_index, patch, stride in ((2, 3, 2), (0, 4, 1)):
         original = image.copy()
-        got = call(function, image, heat.copy(), size)
+        got = call(function, model, image, class_index, patch, stride)
         if not np.array_equal(image, original):
-            raise Wrong("your function changed the image it was given; copy it first (image.copy()) and cover the copy.")
-        expected = _reference_cover_peak(original, heat, size)
-        if isinstance(got, np.ndarray) and got.shape == expected.shape:
-            zeros = int(np.sum(got == 0))
-            if np.array_equal(got, _corner_cover_peak(original, heat, size)) and not np.array_equal(got, expected):
-                raise Wrong(f"with {what}, your square starts at the peak; centre it on the peak: its top-left "
-                            "corner is size // 2 rows above and size // 2 columns left of it.")
-            if np.array_equal(got, _swapped_cover_peak(original, heat, size)) and not np.array_equal(got, expected):
-                raise Wrong(f"with {what}, your square is around (column, row): np.unravel_index returns (row, column), "
-                            "and image[row, column] indexes rows first.")
-            if zeros != size * size and np.array_equal(got, _unclipped_cover_peak(original, heat, size)):
-                raise Wrong(f"with {what}, the square sticks out of the image and {zeros} pixels were covered instead "
-                            f"of {size * size}: a negative start makes the slice empty or short. Move the square "
-                            "inside: clip its top-left corner to 0 .. image size − size.")
-            if zeros != size * size:
-                raise Wrong(f"with {what}, {zeros} pixels are 0 in your result; a {size} x {size} square inside the "
-                            f"image covers {size * size}.")
-        expect_array(got, expected, f"cover_peak(image, heat, {size}) with {what}")
-    image3 = _q3_cases()[0][0][..., None]   # a (H, W, 1) image, like the lesson's model input
-    heat = _q3_cases()[0][1]
-    expect_array(call(function, image3.copy(), heat, 4), _reference_cover_peak(image3, heat, 4),
-                 "cover_peak on an image of shape (12, 10, 1)")
+            raise Wrong("your function changed the image it was given; cover copies of it, not the image itself.")
+        if hasattr(got, "numpy"):
+            got = got.numpy()
+        if not isinstance(got, np.ndarray):
+            raise Wrong(f"square_drops must return a NumPy array, got {type(got).__name__}")
+        got = got.astype(np.float64)
+        expected = _reference_square_drops(model, image, class_index, patch, stride)
+        case = f"for an 8 x 8 image with patch={patch}, stride={stride}"
+        if got.shape != expected.shape:
+            hint = ""
+            if got.shape == _last_square_missing(model, image, class_index, patch, stride).shape:
+                hint = (f" The last square fits too: it starts at row 8 − {patch} = {8 - patch}, so the starts are "
+                        f"range(0, 8 − {patch} + 1, {stride}).")
+            raise Wrong(f"{case} there are {expected.shape[0]} x {expected.shape[1]} squares, so the result has shape "
+                        f"{expected.shape}; yours has shape {got.shape}.{hint}")
+        if np.allclose(got, expected, atol=1e-3 * max(1.0, float(np.abs(expected).max()))):
+            continue
+        if np.allclose(got, -expected, atol=1e-3 * max(1.0, float(np.abs(expected).max()))):
+            raise Wrong(f"{case} your values have the wrong sign: a drop is the score of the image minus the score "
+                        "with the square covered, so covering what matters gives a positive drop.")
+        if np.allclose(got, _covered_scores_only(model, image, class_index, patch, stride), atol=1e-3):
+            raise Wrong(f"{case} you return the scores of the covered images; subtract each from the score of "
+                        "the uncovered image.")
+        if stride > 1 and np.allclose(got, _square_at_index(model, image, class_index, patch, stride), atol=1e-3):
+            raise Wrong(f"{case} entry [i, j] covers the square starting at row i, column j; it should start at "
+                        f"row i × stride, column j × stride (here {stride} × i).")
+        raise Wrong(f"{case} your drops differ from the checker's: first row {np.round(got[0], 3)}, "
+                    f"expected {np.round(expected[0], 3)}. Check which square entry [i, j] covers.")
 
 
 q3 = Exercise(
-    "Exercise 3 · Cover what the map blames",
+    "Exercise 3 · Occlusion, square by square",
     test=_test_q3,
     hint="""\
-        np.argmax gives the position of the largest value in the flattened map;
-        np.unravel_index turns it into (row, column). The square's top-left corner is
-        size // 2 above and left of the peak; np.clip keeps it between 0 and the image size
-        minus size. Cover a copy of the image, not the image itself.""",
+        First work out where a square may start so that it fits inside the image: with patch 6
+        and stride 2 on 28 rows, the last start is row 22. For each (top, left) pair, cover a
+        copy of the image; put all the copies in one batch, so the network is called once.
+        The drop is the uncovered image's score minus the covered one's, arranged as a grid with
+        one row per top and one column per left.""",
     solution="""\
-        def cover_peak(image, heat, size):
-            row, col = np.unravel_index(np.argmax(heat), heat.shape)
-            top = int(np.clip(row - size // 2, 0, image.shape[0] - size))
-            left = int(np.clip(col - size // 2, 0, image.shape[1] - size))
-            covered = image.copy()
-            covered[top:top + size, left:left + size] = 0
-            return covered""",
-    reference=_reference_cover_peak,
-    wrong_answers=(
-        _in_place_cover_peak,
-        _swapped_cover_peak,
-        _corner_cover_peak,
-        _unclipped_cover_peak,
-        _flat_index_cover_peak,
-    ),
+        def square_drops(logits_model, image, class_index, patch, stride):
+            starts = [range(0, n - patch + 1, stride) for n in image.shape[:2]]
+            batch = [image]
+            for top in starts[0]:
+                for left in starts[1]:
+                    covered = image.copy()
+                    covered[top:top + patch, left:left + patch] = 0
+                    batch.append(covered)
+            scores = logits_model(np.stack(batch), training=False).numpy()[:, class_index]
+            return (scores[0] - scores[1:]).reshape(len(starts[0]), len(starts[1]))""",
+    reference=_reference_square_drops,
+    wrong_answers=(_flipped_square_drops, _covered_scores_only, _last_square_missing, _square_at_index),
     level=2,
     kinds=("code",),
 )
