@@ -160,7 +160,7 @@ def _test_conv2d(function):
     rng = np.random.default_rng(4)
     image = rng.normal(size=(9, 11, 3))
     kernel = rng.normal(size=(3, 4, 3, 2))
-    what = "my_conv2d(image, kernel) on a 9 x 11 x 3 image with a 3 x 4 x 3 x 2 kernel"
+    what = "your my_conv2d(image, kernel) on a 9 x 11 x 3 image with a 3 x 4 x 3 x 2 kernel"
     if is_placeholder(function) or not callable(function):
         got = call(function, image.copy(), kernel.copy())  # "not attempted" or "expected a function"
     try:
@@ -168,9 +168,9 @@ def _test_conv2d(function):
     except Exception as exc:  # one sentence, never the arrays (an einsum error would print both)
         if isinstance(exc, ValueError) and ("operand" in str(exc) or "subscript" in str(exc)):
             raise Wrong(
-                "the einsum call failed, its subscripts do not match the arrays' shapes: on the 9 x 11 x 3 test image the "
-                "windows' axes are (i, j, c, u, v), shape (7, 8, 3, 3, 4), and the kernel's (u, v, c, f), "
-                "shape (3, 4, 3, 2), so give each axis its letter in that order."
+                "the einsum call failed: its subscripts do not match the arrays' shapes. On the 9 x 11 x 3 test "
+                "image the windows have shape (7, 8, 3, 3, 4) and the kernel (3, 4, 3, 2): write one letter per "
+                "axis, in the order the axes come, and the same letter where two axes hold the same thing."
             ) from None
         first_line = (str(exc).splitlines() or [""])[0][:200]
         raise Wrong(f"your function raised {type(exc).__name__}: {first_line} (on a 9 x 11 x 3 image with a "
@@ -207,12 +207,11 @@ q3 = Exercise(
     "Exercise 3 · A colour Conv2D layer, without loops",
     test=_test_conv2d,
     hint="""\
-        Write the windows' shape (5 axes) above the kernel's (kh, kw, C, F) and give every
-        axis a letter, the same letter for the same thing in both (a window row, a window
-        column, a channel). Which letters must the result keep, and in which order? The
-        letters you leave out after the -> are summed over. The sum to compute is
-        out[i, j, f] = sum over u, v, c of image[i + u, j + v, c] * kernel[u, v, c, f],
-        and windows[i, j, c, u, v] is image[i + u, j + v, c].""",
+        Print windows.shape and kernel.shape on a small example and say what each axis
+        is: an output row or column, a row or column inside the window, a channel, a
+        filter. Give every axis a letter, the same letter where the two arrays share a
+        thing. Which axes does the output keep, and in which order? Which are summed?
+        In np.einsum the letters after -> are kept, in that order; the others are summed.""",
     solution="""\
         def my_conv2d(image, kernel):
             windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape[:2], axis=(0, 1))
@@ -284,9 +283,9 @@ def _test_dilate(function):
         if hasattr(got, "numpy"):
             got = got.numpy()
         if not isinstance(got, np.ndarray):
-            raise Wrong(f"dilate_kernel(kernel, {d}) must return a NumPy array, got {type(got).__name__}")
+            raise Wrong(f"your dilate_kernel(kernel, {d}) must return a NumPy array, got {type(got).__name__}")
         expected = _reference_dilate(kernel, d)
-        what = f"dilate_kernel(kernel of shape {shape}, d={d})"
+        what = f"your dilate_kernel(kernel of shape {shape}, d={d})"
         if got.shape != expected.shape:
             kh, kw = shape
             if got.shape == (d * kh, d * kw):
