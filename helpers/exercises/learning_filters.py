@@ -215,7 +215,7 @@ q3 = Exercise(
         Learning rate: start with the lesson's 0.1 on a 100-step run. When each output sums
         25 neighbouring, similar pixels instead of 9, does one step change the outputs more
         or less? Judge each run by its LAST losses: growing means the rate is too large
-        (lower it, say halve it), still falling means more steps.""",
+        (lower it), still falling means more steps.""",
     solution="""\
         model_5x5 = keras.Sequential([keras.Input(shape=(None, None, 1)),
                                       keras.layers.Conv2D(1, 5, use_bias=False)], name="five_by_five")
