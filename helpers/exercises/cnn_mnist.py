@@ -62,8 +62,8 @@ q1 = Exercise(
     test=_test_q1,
     hint="""\
         Follow the side length: a "valid" k x k convolution leaves n - k + 1, a 2 x 2 pooling n // 2.
-        Flatten lays out every channel of the last map. For the parameters, the lesson's rule for
-        conv2 holds for conv1 too: what is c_in for a colour photo?""",
+        Flatten lays out every channel of the last map. For the parameters, count per filter: one
+        weight per kernel position and input channel, plus one bias.""",
     solution="""\
         answer = (6 * 6 * 32, (5 * 5 * 3 + 1) * 16)   # 32 -> 28 -> 14 -> 12 -> 6; (1152, 1216)""",
     reference=_reference_q1(),
