@@ -180,7 +180,9 @@ def _test_q3(answer):
         raise Wrong("your weights are huge or nan: the training blew up. Its steps overshoot: with 25 weights per output "
                     "a step changes each output more than with 9, so the lesson's rate is too large. Just too large, "
                     "the loss falls for a few steps, then grows until it overflows: read the LAST losses, not "
-                    "the first. Try a smaller rate (and then more steps).")
+                    "the first. Try a smaller rate (and then more steps) on a freshly built model_5x5: train "
+                    "changes the model in place, so a blown-up model stays nan whatever rate you try next. "
+                    "Re-run the whole cell.")
     error = float(np.abs(kernel - Q3_EXPECTED).max())
     if error <= Q3_TOLERANCE:
         return
