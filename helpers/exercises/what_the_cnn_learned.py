@@ -329,11 +329,12 @@ q4 = Exercise(
     "Exercise 4 · Integrated gradients",
     test=_test_q4,
     hint="""\
-        Build the batch of scaled images with broadcasting: for an image of shape (H, W, 1),
-        alphas[:, None, None, None] * image[None] has shape (steps, H, W, 1) (8 x 8 in the checker). Convert it with tf.convert_to_tensor, call tape.watch on it
-        inside the GradientTape, and take the gradient of the sum of the class scores over the
-        batch (each image's score depends only on its own pixels). Average over the batch axis and
-        multiply by the image.""",
+        Three questions to answer in order. (1) All the scaled images form one batch: what shape
+        must it have, and how can broadcasting build it from the alphas and the image without a
+        loop? (2) The batch is not a weight of the model: what must you tell the tape about it, and
+        in what type must it be? (3) One gradient call can give every image's gradient at once if
+        the target is a single number built from the batch's class scores: which number, given that
+        each image's score depends only on its own pixels? The prompt's last two steps finish it.""",
     solution="""\
         def integrated_gradients(logits_model, image, class_index, steps=32):
             alphas = (np.arange(steps) + 0.5) / steps
