@@ -807,9 +807,16 @@ def plot_accuracy_vs_shift(shifts, accuracies: dict, *, title: str = "Test accur
     if signed is not None:
         axes[0, 0].set_title("left and right", fontsize=12)
         axes[0, 1].set_title("mean of right, left, down and up", fontsize=12)
-    axes[0, -1].legend(fontsize=11)
     fig.suptitle(title, fontsize=13)
-    fig.tight_layout()
+    if signed is not None:  # the legend goes below the panels, where it covers no curve
+        fig.set_figheight(5.2)
+        legend = axes[0, -1].legend(fontsize=11, loc="upper center", bbox_to_anchor=(-0.04, -0.2), ncol=2)
+        legend.set_in_layout(False)
+        fig.tight_layout(rect=(0, 0.15, 1, 1))
+        legend.set_in_layout(True)  # kept when a notebook crops the saved figure to its content
+    else:
+        axes[0, -1].legend(fontsize=11)
+        fig.tight_layout()
     return fig
 
 

@@ -380,10 +380,10 @@ q4 = Exercise(
     "Exercise 4 · Fix the input, not the network",
     test=_test_q4,
     hint="""\
-        For one image: which rows and columns hold any ink (image.max(axis=...) > 0, then np.flatnonzero)?
-        If the first such column is c0 and the last c1, the free columns are c0 on the left and W - 1 - c1
-        on the right; moving right by half their difference centres the box. The same for the rows. Move
-        the image with training.shift_images (it takes a stack: image[None]) and loop over the images.""",
+        Work on one image first. Which rows and which columns hold any ink (np.flatnonzero helps)?
+        How many empty columns are left of the ink, how many right of it, and what move would make
+        the two equal (as nearly as whole pixels allow)? The same for the rows. training.shift_images
+        moves a stack of images.""",
     solution="""\
         def recentre(images):
             out = np.zeros_like(images)
