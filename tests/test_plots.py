@@ -1,51 +1,45 @@
-"""helpers.plots: figures have the right panels and titles; bad input gets a clear error."""
+"""helpers.plots as a package: every public figure is reachable as ``plots.<name>``, each
+lives in the module its docstring names, and no module grows past about 500 lines."""
 
 from __future__ import annotations
+
+import importlib
+import pathlib
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
-import numpy as np
 import pytest
 
 from helpers import plots
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+MODULES = ["convolution", "histograms", "images", "inspection", "learning", "pooling", "training"]
+PLOTS_DIR = pathlib.Path(plots.__file__).parent
 
 
-def test_show_images_grid_and_titles():
-    images = np.zeros((7, 5, 5), np.uint8)
-    fig = plots.show_images(images, [f"#{i}" for i in range(7)], ncols=3, suptitle="grid")
-    visible = [ax for ax in fig.axes if ax.images]
-    assert len(fig.axes) == 9 and len(visible) == 7
-    assert [ax.get_title() for ax in visible] == [f"#{i}" for i in range(7)]
-    assert fig._suptitle.get_text() == "grid"
-    assert visible[0].images[0].get_clim() == (0, 255)
+def test_every_name_in_all_is_importable_and_callable():
+    assert len(plots.__all__) == len(set(plots.__all__))
+    for name in plots.__all__:
+        assert callable(getattr(plots, name)), name
+        assert name in plots.__doc__, f"{name} missing from the package docstring"
+    namespace: dict = {}
+    exec("from helpers.plots import *", namespace)
+    assert set(plots.__all__) <= set(namespace)
 
 
-def test_show_images_rgb_and_single_image():
-    rgb = np.zeros((4, 4, 3), np.uint8)
-    fig = plots.show_images([rgb, rgb[..., 0]])
-    assert fig.axes[0].images[0].get_array().shape == (4, 4, 3)
-    fig = plots.show_images(np.ones((3, 3)))
-    assert len(fig.axes) == 1
+def test_modules_split_the_public_names_without_overlap():
+    seen: dict[str, str] = {}
+    for module_name in MODULES:
+        module = importlib.import_module(f"helpers.plots.{module_name}")
+        for name in module.__all__:
+            assert name not in seen, f"{name} in both {seen.get(name)} and {module_name}"
+            seen[name] = module_name
+            assert getattr(plots, name) is getattr(module, name)
+    assert sorted(seen) == sorted(plots.__all__)
 
 
-@pytest.mark.parametrize(
-    "images, titles, message",
-    [
-        (np.zeros(5), None, "got an array of shape \\(5,\\)"),
-        (np.zeros((2, 4, 4)), ["one"], "one entry per image: 2 images, 1 titles"),
-        ([], None, "images is empty"),
-        ([np.zeros(3)], None, r"images\[0\] must be 2-D"),
-    ],
-)
-def test_show_images_errors(images, titles, message):
-    with pytest.raises(ValueError, match=message):
-        plots.show_images(images, titles)
+@pytest.mark.parametrize("path", sorted(PLOTS_DIR.glob("*.py")), ids=lambda p: p.name)
+def test_no_plots_module_exceeds_520_lines(path):
+    n_lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert n_lines <= 520, f"{path.name} has {n_lines} lines; split it by idea"

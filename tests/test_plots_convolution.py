@@ -1,4 +1,4 @@
-"""helpers.plots, lessons 03-04: kernel displays, the correlation step and animation,
+"""helpers.plots.convolution (lessons 03-04): kernel displays, the correlation step and animation,
 padding modes and the geometry explorer draw what they claim; bad input gets a clear error."""
 
 from __future__ import annotations

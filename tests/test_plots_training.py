@@ -1,5 +1,5 @@
-"""helpers.plots, the figures of lessons 07-10: learning curves, confusion matrix,
-predictions, accuracy vs shift, filters, feature maps, attribution maps."""
+"""helpers.plots.training (lessons 07-09): learning curves, confusion matrix, predictions,
+accuracy vs shift."""
 
 from __future__ import annotations
 
@@ -108,17 +108,3 @@ def test_plot_accuracy_vs_shift():
     np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), [92, 90, 70])
     with pytest.raises(ValueError, match="one value per shift"):
         plots.plot_accuracy_vs_shift([0, 1], {"x": [1.0]})
-
-
-def test_show_feature_maps_channels_and_scale():
-    maps = np.random.default_rng(1).random((1, 6, 6, 12))
-    fig = plots.show_feature_maps(maps, channels=[0, 5, 7], ncols=3)
-    panels = [ax for ax in fig.axes if ax.images]
-    assert [ax.get_title() for ax in panels] == ["#0", "#5", "#7"]
-    assert all(ax.images[0].get_clim() == (0.0, maps.max()) for ax in panels)
-    with pytest.raises(ValueError, match=r"channels must be indices in 0..11"):
-        plots.show_feature_maps(maps[0], channels=[12])
-    with pytest.raises(ValueError, match=r"\(H, W, C\) for one image"):
-        plots.show_feature_maps(np.zeros((2, 4, 4, 3)))
-
-
