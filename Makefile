@@ -6,11 +6,12 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help lab test notebooks sync bench lock clean-venv colab-check test-other-cpu
+.PHONY: help lab test notebooks sync bench lock clean-venv colab-check test-other-cpu reset
 
 help:
 	@echo "make lab        start JupyterLab on the lessons (creates .venv on first use)"
 	@echo "make test       unit tests + every notebook through nbval"
+	@echo "make reset LESSON=03  get lesson 03 back as committed; your version is kept as notebooks/mine-03_...ipynb"
 	@echo "make notebooks  re-execute all notebooks in place, each in a fresh kernel (maintainers)"
 	@echo "make sync       regenerate the notebooks' generated cells (Colab install, previous/next links)"
 	@echo "make bench      measure notebook runtimes, memory, training speed and convolution speed"
@@ -36,6 +37,11 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Learners: restore one lesson from git, keeping a dated copy of their version beside it.
+# Plain Python, no .venv needed. Without LESSON it prints the usage.
+reset:
+	@$(PYTHON) tools/reset_lesson.py $(LESSON)
 
 notebooks: $(STAMP)
 	$(PY) tools/run_notebooks.py

@@ -27,12 +27,18 @@ selected on its own), and when an earlier cell raised and the solution then fail
 Registered from the root ``conftest.py`` (so it applies to ``notebooks/``, which a
 conftest in ``tests/`` would not reach). The functions that read a notebook's exercise
 cells are used by ``tests/test_exercise_cells.py`` too.
+
+A teacher may switch solutions off with ``COURSE_SOLUTIONS=off`` (see
+:mod:`helpers.exercises.core`); :func:`pytest_configure` sets it to "on" for the test
+session, before any kernel starts, so the suite checks the solutions whatever the
+machine's environment says (tests of the switch itself set the variable themselves).
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import textwrap
 from dataclasses import dataclass
@@ -46,6 +52,18 @@ except ImportError:  # nbval missing: nothing to hook into, the plain tests stil
     IPyNbCell = IPyNbFile = NbCellError = None
 
 RESULT_MARKER = "@@exercise-solution-result@@"
+
+
+def pytest_configure(config):
+    """Solutions on for the whole session (and the kernels it starts), whatever a teacher set."""
+    os.environ["COURSE_SOLUTIONS"] = "on"
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Skip the learners' copies ``make reset`` keeps (``notebooks/mine-*.ipynb``): not lessons."""
+    if collection_path.name.startswith("mine-") and collection_path.suffix == ".ipynb":
+        return True
+    return None
 
 
 # ---- reading an exercise cell (no kernel) ------------------------------------------------

@@ -13,11 +13,18 @@ defines its questions as :class:`Exercise` objects ``q1``, ``q2``, ... A noteboo
 and a placeholder that was left in prints "not attempted yet". Errors inside the
 learner's own function are reported as a sentence, not as a traceback, so "Run all"
 goes through.
+
+A teacher can switch solutions off for a class: with the environment variable
+``COURSE_SOLUTIONS=off`` (read each time, so ``os.environ["COURSE_SOLUTIONS"] = "off"``
+in a notebook's first cell works too) ``solution()`` prints a short note instead of the
+answer, while ``hint()`` and ``check()`` work as usual. See :func:`solutions_enabled`.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import sys
 import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -30,6 +37,7 @@ __all__ = [
     "NotAttempted",
     "Wrong",
     "LEVELS",
+    "SOLUTIONS_VARIABLE",
     "call",
     "choice_test",
     "expect_array",
@@ -37,6 +45,7 @@ __all__ = [
     "expect_number",
     "expect_source_avoids",
     "is_placeholder",
+    "solutions_enabled",
 ]
 
 #: Difficulty marks, the same in every lesson: the prompt's heading starts with
@@ -51,6 +60,28 @@ LEVELS = {
 #: least one "predict" (say what will happen before running it) and one "concept"
 #: (a checked choice whose every wrong answer is explained).
 KINDS = ("predict", "concept", "code", "beyond")
+
+
+#: The environment variable a teacher sets to switch ``solution()`` off for a class.
+SOLUTIONS_VARIABLE = "COURSE_SOLUTIONS"
+_SOLUTIONS_OFF = ("off", "0", "false", "no")
+_SOLUTIONS_ON = ("on", "1", "true", "yes")
+
+
+def solutions_enabled() -> bool | None:
+    """Whether ``solution()`` shows solutions, from ``COURSE_SOLUTIONS`` as it is now.
+
+    True when the variable is unset, empty or one of on/1/true/yes; False for
+    off/0/false/no (case and surrounding spaces ignored); None for any other value,
+    which ``solution()`` then explains instead of guessing (a typo must not show the
+    solutions to a class whose teacher meant to hide them).
+    """
+    value = os.environ.get(SOLUTIONS_VARIABLE, "").strip().lower()
+    if value in _SOLUTIONS_ON or not value:
+        return True
+    if value in _SOLUTIONS_OFF:
+        return False
+    return None
 
 
 class Wrong(Exception):
@@ -293,8 +324,34 @@ class Exercise:
         print(f"💡 Hint for {self.title}:\n" + textwrap.indent(self.hint_text, "   "))
 
     def solution(self) -> None:
-        """Print the solution."""
-        print(f"📖 Solution to {self.title}:\n" + textwrap.indent(self.solution_text, "   "))
+        """Print the solution, or a note saying the teacher switched solutions off."""
+        enabled = solutions_enabled()
+        if enabled:
+            print(f"📖 Solution to {self.title}:\n" + textwrap.indent(self.solution_text, "   "))
+            return
+        name = self._name()
+        if enabled is False:
+            print(
+                f"🔒 Solutions are switched off for this class (your teacher set {SOLUTIONS_VARIABLE}=off). "
+                f"Use {name}.hint() for a hint and {name}.check(...) to check your answer."
+            )
+        else:
+            value = os.environ.get(SOLUTIONS_VARIABLE, "")
+            print(
+                f"🔒 The solution stays hidden: {SOLUTIONS_VARIABLE} is set to {value!r}, which is not "
+                f"understood. Set it to one of {', '.join(_SOLUTIONS_OFF)} to switch solutions off, or "
+                f"one of {', '.join(_SOLUTIONS_ON)} (or unset it) to show them. "
+                f"{name}.hint() and {name}.check(...) work either way."
+            )
+
+    def _name(self) -> str:
+        """How a notebook reaches this exercise, ``ex.q1``, from its lesson module's names."""
+        for module_name, module in list(sys.modules.items()):
+            if module_name.startswith("helpers.exercises."):
+                for attribute, value in vars(module).items():
+                    if value is self:
+                        return f"ex.{attribute}"
+        return "ex.qN"
 
 
 def _capitalise(text: str) -> str:
