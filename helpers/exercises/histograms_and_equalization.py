@@ -56,7 +56,7 @@ q1 = Exercise(
     hint="""\
         First work out C(v) for each of the three levels: the fraction of the 16 pixels at or below v.
         Then use the lesson's formula; C_min is C at the darkest level present.""",
-    solution="answer = (0, 85, 255)",
+    solution="prediction = (0, 85, 255)",
     reference=_THREE_LEVELS_ANSWER,
     wrong_answers=tuple(_THREE_LEVELS_MISTAKES) + ((10, 20, 30), 85),
     level=1,
