@@ -121,7 +121,7 @@ q2 = Exercise(
         The spread between seeds is the noise of one measurement: a difference smaller than it is not
         resolved, however many decimals you print, and a difference much larger than it is, even with three
         seeds. That is why the lesson's table shows each row's minimum and maximum next to its mean.""",
-    level=2,
+    level=1,
     kinds=("concept",),
 )
 
@@ -338,7 +338,7 @@ q4 = Exercise(
         Loop over model.layers and skip every layer that is neither a Conv2D nor a Dense (isinstance
         tells you the kind). A layer's weights are in layer.kernel, and layer.output describes what it
         passes on; both have a .shape. For each kind, ask: how many weights, and how many times does one
-        image use each of them?""",
+        image use each of them? Picture lesson 04's kernel sliding over the image: where does it stop?""",
     solution="""\
         def multiply_adds(model):
             total = 0
