@@ -72,39 +72,43 @@ def see_output_size(answer) -> None:
 
 # ---- q2: which stripes average out -------------------------------------------------------
 
-#: The periods (in pixels) offered by the choices of exercise 2.
-_Q2_PERIODS = {"a": 3, "b": 4, "c": 5, "d": 8}
+#: The periods (in pixels) offered by the choices of exercise 2, and the box's width.
+_Q2_PERIODS = {"a": 3, "b": 4, "c": 5, "d": 12}
+_Q2_BOX = 6
 
 _Q2_EXPLANATIONS = {
-    "a": (
-        "a block of 4 pixels holds 1 1/3 periods of 3-pixel stripes. The extra third is a bright piece in one "
-        "block and a dark piece in another, so the averages still swing (about 48 of 255)."
+    "a": "right.",
+    "b": (
+        "a block of 6 pixels holds 1 1/2 periods of 4-pixel stripes. The extra half is bright in one block and "
+        "dark in another, so the averages still swing (about 43 of 255). Matching the lesson's 4 x 4 box does "
+        "not help: the box is 6 pixels wide here."
     ),
-    "b": "right.",
     "c": (
-        "a block of 4 pixels holds 4/5 of a period of 5-pixel stripes. Which fifth is missing changes from block "
-        "to block, so the averages still swing (about 58 of 255)."
+        "a block of 6 pixels holds 1 1/5 periods of 5-pixel stripes. The extra fifth changes from block to "
+        "block, so the averages still swing (about 38 of 255)."
     ),
     "d": (
-        "a block of 4 pixels holds half a period of 8-pixel stripes: a mostly bright half in one block, a "
-        "mostly dark half two blocks later. These stripes are coarser than the blocks, so they survive "
-        "(a swing of about 154 of 255)."
+        "a block of 6 pixels holds half a period of 12-pixel stripes: a mostly bright half in one block, a "
+        "mostly dark half three blocks later. These stripes are coarser than the blocks, so they survive "
+        "(a swing of about 159 of 255)."
     ),
 }
 
-_q2_letter_test = choice_test("b", _Q2_EXPLANATIONS)
+_q2_letter_test = choice_test("a", _Q2_EXPLANATIONS)
 
 
 def _test_flat_period(answer):
-    """Accept the letter, or the period itself (4 for choice b)."""
+    """Accept the letter, or the period itself (3 for choice a)."""
     if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
         answer = next((letter for letter, period in _Q2_PERIODS.items() if answer == period), answer)
         if answer == 4.4:
             raise Wrong("4.4 pixels is the lesson's period, which left a faint wave; answer with the letter "
-                        "of one of the four other periods.")
+                        "of one of the four periods offered.")
+        if answer == 6:
+            raise Wrong("6 is the box's width, not one of the periods offered; answer with a letter.")
         if answer == 2:
             raise Wrong("2 is the stride, not one of the periods offered. A plain pick (1x1 kernel) at stride 2 "
-                        "leaves every stripe period here swinging; ask instead what the 4 x 4 box adds up.")
+                        "leaves every stripe period here swinging; ask instead what the 6 x 6 box adds up.")
     _q2_letter_test(answer)
 
 
@@ -112,20 +116,20 @@ q2 = Exercise(
     "Exercise 2 · Which stripes average out?",
     test=_test_flat_period,
     hint="""\
-        Picture one block of 4 neighbouring pixels, then the next block 2 pixels further on.
-        For each period, ask what one block of 4 pixels sums to, and whether that sum stays
-        the same wherever along the stripes the block starts.""",
+        Picture one block of 6 neighbouring pixels, then the next block 2 pixels further on.
+        For each period, ask how many periods fit into one block, and whether what the block
+        adds up stays the same wherever along the stripes the block starts.""",
     solution="""\
-        answer = "b"   # a block of 4 pixels holds exactly one period: the same mix in every block""",
-    reference="b",
-    wrong_answers=("a", "c", "d", 8, 4.4, 2),
+        answer = "a"   # a block of 6 pixels holds exactly two periods: the same mix in every block""",
+    reference="a",
+    wrong_answers=("b", "c", "d", 12, 4.4, 6, 2),
     explanation="""\
-        A block of 4 pixels holds exactly one period of 4-pixel stripes: four samples a
-        quarter period apart, as much above the middle gray as below it wherever the block
-        starts, so every average is 127.5. The stride does not matter; a plain pick at
-        stride 2 lands alternately on bright and dark pixels (a swing of 255). On the
-        lesson's 4.4-pixel stripes a block holds 10/11 of a period, and the missing piece
-        is bright in one block and dark a few blocks later: the faint slow wave. A box
+        A block of 6 pixels holds exactly two periods of 3-pixel stripes: samples spread
+        evenly over whole periods, as much above the middle gray as below it wherever the
+        block starts, so every average is 127.5. The stride does not matter; a plain pick
+        at stride 2 lands on ever-changing parts of a period (a swing of about 191). On the
+        lesson's 4.4-pixel stripes a 4-pixel block held 10/11 of a period, and the missing
+        piece was bright in one block and dark a few blocks later: the faint slow wave. A box
         cancels only stripes that fit into it a whole number of times; image libraries
         blur with a smoother filter (a Gaussian) before they shrink, for example
         skimage.transform.rescale(..., anti_aliasing=True).""",
@@ -140,12 +144,14 @@ def see_stripe_swings(answer) -> None:
         print("Answer exercise 2 first (its check must pass), then run this cell again.")
         return
     columns = np.arange(352)
+    box_kernel = np.ones((_Q2_BOX, _Q2_BOX)) / _Q2_BOX**2
     print("swing (max - min) of the outputs at stride 2, on stripes of 0..255")
     for letter, period in _Q2_PERIODS.items():
         stripes = np.tile(127.5 + 127.5 * np.cos(2 * np.pi * columns / period), (8, 1))
-        box = np.ptp(correlate2d(stripes, np.ones((4, 4)) / 16, stride=2, padding="valid"))
+        box = np.ptp(correlate2d(stripes, box_kernel, stride=2, padding="valid"))
         pick = np.ptp(correlate2d(stripes, np.ones((1, 1)), stride=2, padding="valid"))
-        print(f"({letter}) period {period}: 4 x 4 box {box:3.0f}, plain pick (1 x 1 kernel) {pick:3.0f}")
+        print(f"({letter}) period {period:2d}: {_Q2_BOX} x {_Q2_BOX} box {box:3.0f}, "
+              f"plain pick (1 x 1 kernel) {pick:3.0f}")
 
 
 # ---- q3: a colour Conv2D layer, without Python loops ---------------------------------------
