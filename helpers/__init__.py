@@ -6,12 +6,14 @@ One module per idea: :mod:`helpers.datasets` (MNIST, Fashion-MNIST, offline firs
 (05), :mod:`helpers.models` and :mod:`helpers.training` (Keras models and training;
 07-10), :mod:`helpers.plots` (figures), :mod:`helpers.widgets` (interactive editors),
 :mod:`helpers.exercises` (self-checking exercises, one module per lesson) and
-:mod:`helpers.notebook` (the setup call every lesson makes). Importing this package
+:mod:`helpers.notebook` (the setup call every lesson makes), :mod:`helpers.figures` (the
+figure standard: ``figure_problems``). Importing this package
 changes nothing: no settings, no seeds, no output. Lessons call :func:`setup` explicitly.
 """
 
+from helpers.figures import figure_problems
 from helpers.notebook import setup
 
 __version__ = "0.1.0"
 
-__all__ = ["setup", "__version__"]
+__all__ = ["figure_problems", "setup", "__version__"]

@@ -15,14 +15,19 @@ import sys
 from importlib import metadata
 from typing import Iterator
 
+from helpers.figures import NOTEBOOK_DPI
+
 __all__ = [
+    "FIGURE_DEFAULTS",
     "MINIMUM_VERSIONS",
+    "PROJECTOR_DPI",
     "REPOSITORY_URL",
     "VersionError",
     "binder_url",
     "check_versions",
     "colab_install_source",
     "colab_url",
+    "figure_settings",
     "in_colab",
     "setup",
     "versions",
@@ -45,14 +50,50 @@ MINIMUM_VERSIONS: dict[str, str] = {
     "keras": "3.0",
 }
 
+#: rcParams every lesson starts from. They meet the course's figure standard
+#: (:mod:`helpers.figures`): at 80 dpi, 12 pt text is 13 px high and "small" (10 pt) still
+#: 11 px; a default figure is 7.5 inches = 600 px wide.
 FIGURE_DEFAULTS = {
-    "figure.dpi": 80,  # small PNGs keep the committed notebooks light
-    "figure.figsize": (6.0, 4.0),
+    "figure.dpi": NOTEBOOK_DPI,  # 80: small PNGs keep the committed notebooks light (setup(projector=True): 120)
+    "figure.figsize": (7.5, 4.0),  # 600 px wide at 80 dpi
+    "font.size": 12.0,  # "small" = 10 pt = 11 px at 80 dpi, the smallest the standard allows
+    "axes.titlesize": "medium",
+    "axes.labelsize": "medium",
+    "xtick.labelsize": "medium",
+    "ytick.labelsize": "medium",
+    "legend.fontsize": "medium",
+    "legend.title_fontsize": "medium",
+    "figure.titlesize": "large",
     # matplotlib's default "antialiased" interpolation already draws small matrices as
     # crisp squares (nearest) and smooths photos shown smaller than their size.
     "image.cmap": "gray",
-    "axes.titlesize": "medium",
 }
+
+#: figure.dpi of the projector switch (every figure 1.5 times larger when its cell is re-run)
+#: comes from helpers.figures, where the figure standard lives.
+from helpers.figures import PROJECTOR_DPI  # noqa: E402
+
+#: Environment variables read by :func:`setup`.
+PROJECTOR_ENV = "COURSE_PROJECTOR"
+CHECK_FIGURES_ENV = "COURSE_CHECK_FIGURES"
+FIGURE_LOG_ENV = "COURSE_FIGURE_LOG"
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def figure_settings(projector: bool | None = None) -> dict:
+    """The rcParams :func:`setup` applies: FIGURE_DEFAULTS, at 120 dpi with the projector switch.
+
+    ``projector=None`` reads the environment variable ``COURSE_PROJECTOR`` (1/true/yes: on).
+    """
+    if projector is None:
+        projector = _env_flag(PROJECTOR_ENV)
+    settings = dict(FIGURE_DEFAULTS)
+    if projector:
+        settings["figure.dpi"] = PROJECTOR_DPI
+    return settings
 
 
 class VersionError(RuntimeError):
@@ -183,7 +224,7 @@ def _tune_malloc_for_tensorflow() -> bool:
     return bool(mallopt(m_arena_max, 2)) and bool(mallopt(m_mmap_threshold, 128 * 1024))
 
 
-def setup(*, seed: int = 0, tensorflow: bool = False) -> None:
+def setup(*, seed: int = 0, tensorflow: bool = False, projector: bool | None = None) -> None:
     """Prepare a lesson: check versions, set figure defaults, fix the random seeds.
 
     Parameters
@@ -194,6 +235,17 @@ def setup(*, seed: int = 0, tensorflow: bool = False) -> None:
         Also check and import TensorFlow and Keras. TensorFlow prints C++ start-up logs
         straight to the terminal's error stream; they are hidden during this import, so
         a later ``import tensorflow as tf`` in the notebook is instant and silent.
+    projector
+        The projector switch: figures at 120 dpi instead of 80, so every figure drawn
+        afterwards (re-run the cells) is 1.5 times larger, text included. ``None`` (the
+        default) reads the environment variable ``COURSE_PROJECTOR``: start JupyterLab
+        with ``COURSE_PROJECTOR=1`` to switch every lesson on without editing it. The
+        committed notebooks stay at 80 dpi, to keep them light.
+
+    With the environment variable ``COURSE_CHECK_FIGURES=1`` (set by
+    ``tools/check_figures.py``), every figure the lesson shows is also checked against the
+    course's figure standard (:func:`helpers.figures.figure_problems`) and the result
+    written to the JSON file named by ``COURSE_FIGURE_LOG``.
     """
     packages = ("numpy", "matplotlib", "scikit-image", "scipy")
     if tensorflow:
@@ -203,7 +255,11 @@ def setup(*, seed: int = 0, tensorflow: bool = False) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    plt.rcParams.update(FIGURE_DEFAULTS)
+    plt.rcParams.update(figure_settings(projector))
+    if _env_flag(CHECK_FIGURES_ENV):
+        from helpers.figures import install_figure_check
+
+        install_figure_check(os.environ.get(FIGURE_LOG_ENV) or "figure_problems.json")
     random.seed(seed)
     np.random.seed(seed)
     if tensorflow:

@@ -5,6 +5,18 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+#: Inches a figure of panels in one row is made at least as wide, when the caller leaves its
+#: size to the helper: 8 in = 640 px at the course's 80 dpi, at least 600 px once a notebook
+#: crops the margins (the figure standard of :mod:`helpers.figures`).
+_ROW_INCHES = 8.0
+
+
+def _mark_grid(fig: Figure) -> Figure:
+    """Mark a figure whose grid of panels is the point (a sample grid, a kernel bank)."""
+    from helpers.figures import mark_grid
+
+    return mark_grid(fig)
+
 
 def _as_image_list(images) -> list[np.ndarray]:
     if isinstance(images, np.ndarray):
@@ -26,7 +38,7 @@ def _as_image_list(images) -> list[np.ndarray]:
     return result
 
 
-def _annotate(ax, values: np.ndarray, fmt: str, fontsize: float = 9.0) -> None:
+def _annotate(ax, values: np.ndarray, fmt: str, fontsize: float = 11.0) -> None:
     """Write each value on its pixel, black on light pixels and white on dark ones."""
     image = ax.images[-1]
     low, high = image.get_clim()

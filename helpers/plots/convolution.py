@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from helpers.plots._common import _check_small
+from helpers.plots._common import _check_small, _mark_grid
 
 __all__ = [
     "animate_correlation",
@@ -130,7 +130,7 @@ def show_kernels(kernels: dict, *, ncols: int | None = None, suptitle: str | Non
     fig.tight_layout()
     if colorbar and shared_scale:
         fig.colorbar(axes.flat[0].images[0], ax=list(axes.flat), fraction=0.03, pad=0.02)
-    return fig
+    return _mark_grid(fig)  # the grid is the point: no panel limit
 
 
 def show_correlation_step(image, kernel, row: int, col: int, *, fmt: str = "g") -> Figure:
@@ -162,7 +162,7 @@ def show_correlation_step(image, kernel, row: int, col: int, *, fmt: str = "g") 
     return fig
 
 
-def animate_correlation(image, kernel, *, interval: int = 600, dpi: int = 70, fmt: str = "g",
+def animate_correlation(image, kernel, *, interval: int = 600, dpi: int = 80, fmt: str = "g",
                         figsize: tuple[float, float] = (8.5, 3.0)):
     """Animate a kernel sliding over a small image, filling the 'valid' output (lesson 03).
 
@@ -256,13 +256,14 @@ def show_filtered(image, kernel, *, title: str = "your kernel", pad_mode: str = 
 
 def show_filtered_images(images: dict, *, cmap: str = "gray", vmin: float = 0.0, vmax: float = 255.0,
                          colorbar: bool = False, extend: str = "neither", label: str | None = None,
-                         size: float = 2.1, suptitle: str | None = None, ncols: int | None = None) -> Figure:
+                         size: float | None = None, suptitle: str | None = None, ncols: int | None = None) -> Figure:
     """Show images on one shared colour scale, for comparing filters (lesson 03).
 
     ``images`` maps a title (``"box_7x7"``) to a 2-D array. Every panel uses ``cmap``
     from ``vmin`` to ``vmax``, so one colour means one value in all of them;
     ``colorbar`` adds a single colour bar for all panels (``extend="both"`` draws arrows
-    when values lie beyond the scale, ``label`` names it). ``size`` is inches per panel;
+    when values lie beyond the scale, ``label`` names it). ``size`` is inches per panel
+    (default: 2.1, more when a short row would leave the figure under 7.6 inches);
     ``ncols`` panels per row (default: all in one row); titles use the body font size,
     readable when projected.
     """
@@ -275,6 +276,8 @@ def show_filtered_images(images: dict, *, cmap: str = "gray", vmin: float = 0.0,
     n = len(arrays)
     ncols = min(ncols or n, n)
     nrows = math.ceil(n / ncols)
+    if size is None:
+        size = max(2.1, min(3.6, (7.6 - (0.9 if colorbar else 0)) / ncols))
     titles_high = max(title.count("\n") for title in arrays) * 0.25
     aspect = max(im.shape[0] / im.shape[1] for im in arrays.values())  # panels as tall as the images
     fig, axes = plt.subplots(nrows, ncols, squeeze=False,

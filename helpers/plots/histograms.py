@@ -78,7 +78,7 @@ def draw_histogram(
     else:
         for hist, colour, name in zip(counts, _CHANNEL_COLOURS, "RGB"):
             ax.stairs(hist, edges, color=colour, alpha=0.8, label=name)
-        ax.legend(fontsize="x-small", loc="upper left")
+        ax.legend(fontsize=11, loc="upper left")
     marked = [(level, int(max(hist[level] for hist in counts))) for level in levels]
     for level, count in marked:
         ax.bar(level, count, width=4, color="tab:red", zorder=3)
@@ -128,7 +128,7 @@ def show_images_and_histograms(
     cdf: bool = False,
     log: bool = False,
     suptitle: str | None = None,
-    size: float = 2.8,
+    size: float | None = None,
     sharey: bool = False,
     mark: Sequence[int] = (),
 ) -> Figure:
@@ -148,7 +148,8 @@ def show_images_and_histograms(
     suptitle
         Title of the whole figure.
     size
-        Width in inches of each column.
+        Width in inches of each column (default: 2.8, wider when the figure would be
+        narrower than 8 inches, the course's projector standard).
     sharey
         Give all histograms the same count axis, so their heights compare directly.
     mark
@@ -160,6 +161,8 @@ def show_images_and_histograms(
         raise ValueError("images is empty: there is nothing to show")
     if titles is not None and len(titles) != n:
         raise ValueError(f"titles must have one entry per image: {n} images, {len(titles)} titles")
+    if size is None:
+        size = max(2.8, 8.2 / (2 if n == 1 else n))
     if n == 1:
         fig, axes = plt.subplots(
             1, 2, figsize=(2 * size + (0.5 if cdf else 0), size * 0.85 + (0.4 if suptitle else 0)),

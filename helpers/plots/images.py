@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from helpers.plots._common import _as_image_list
+from helpers.plots._common import _ROW_INCHES, _as_image_list, _mark_grid
 
 __all__ = ["show_images", "show_pixel_values"]
 
@@ -23,7 +23,7 @@ def show_images(
     cmap: str = "gray",
     vmin: float | None = 0,
     vmax: float | None = 255,
-    size: float = 1.6,
+    size: float | None = None,
     colorbar: bool = False,
 ) -> Figure:
     """Show images in a grid, each with its title and no axes.
@@ -42,7 +42,8 @@ def show_images(
         Colour map and value range for single-channel images. The default 0..255 shows
         uint8 pixels honestly; pass ``vmin=None, vmax=None`` to let matplotlib stretch.
     size
-        Inches per image.
+        Inches per image (default: 1.6, larger when few images would leave the figure
+        narrower than 8 inches, the course's projector standard).
     colorbar
         Draw a colour bar beside each single-channel image.
     """
@@ -57,6 +58,8 @@ def show_images(
     if ncols < 1:
         raise ValueError(f"ncols must be at least 1, got {ncols}")
     nrows = math.ceil(n / ncols)
+    if size is None:
+        size = max(1.6, min(4.0, _ROW_INCHES / ncols / (1.25 if colorbar else 1)))
     fig, axes = plt.subplots(
         nrows, ncols, figsize=(size * ncols * (1.25 if colorbar else 1), size * nrows + (0.4 if suptitle else 0)),
         squeeze=False,
@@ -75,11 +78,11 @@ def show_images(
         else:
             ax.imshow(image)
         if titles is not None:
-            ax.set_title(str(titles[i]), fontsize="small")
+            ax.set_title(str(titles[i]), fontsize=11)  # 12 px at 80 dpi
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
-    return fig
+    return _mark_grid(fig)
 
 
 def show_pixel_values(
@@ -105,7 +108,7 @@ def show_pixel_values(
     vmin, vmax
         Value range of the gray colour map (default 0..255, the honest view of uint8).
     fontsize
-        Size of the numbers (default: smaller for RGB triples).
+        Size of the numbers in points (default: 11, 10 for RGB triples; 11 px or more at 80 dpi).
     """
     array = np.asarray(image)
     if array.ndim == 3 and array.shape[-1] == 1:
@@ -118,7 +121,7 @@ def show_pixel_values(
         raise ValueError(f"image must be at most 16 x 16 pixels to write its values, got {array.shape[:2]}")
     rows, cols = array.shape[:2]
     if ax is None:
-        cell = 0.95 if array.ndim == 3 else 0.45  # inches per pixel: room for "255,255,255"
+        cell = 1.15 if array.ndim == 3 else 0.5  # inches per pixel: room for "255,255,255"
         fig, ax = plt.subplots(figsize=(max(2.4, cell * cols + 0.8), max(1.6, cell * 0.8 * rows + 0.9)))
     else:
         fig = ax.figure
@@ -129,18 +132,18 @@ def show_pixel_values(
         for (r, c), v in np.ndenumerate(array):
             light = (float(v) - low) / ((high - low) or 1) > 0.5
             ax.text(c, r, format(v, "d" if integer else ".2f"), ha="center", va="center",
-                    fontsize=fontsize or 9.0, color="black" if light else "white")
+                    fontsize=fontsize or 11.0, color="black" if light else "white")
     else:
         ax.imshow(array)
         luminance = array.astype(np.float64) @ np.array([0.2125, 0.7154, 0.0721])
         scale = 1.0 if np.issubdtype(array.dtype, np.floating) and array.max() <= 1 else 255.0
         for (r, c), y in np.ndenumerate(luminance):
             text = ",".join(str(v) if np.issubdtype(array.dtype, np.integer) else f"{v:.2g}" for v in array[r, c])
-            ax.text(c, r, text, ha="center", va="center", fontsize=fontsize or 7.0,
+            ax.text(c, r, text, ha="center", va="center", fontsize=fontsize or 10.0,
                     color="black" if y / scale > 0.5 else "white")
     ax.set_xticks(range(cols))
     ax.set_yticks(range(rows))
-    ax.tick_params(length=0, labelsize="small")
+    ax.tick_params(length=0, labelsize=11)
     ax.set_xlabel("column")
     ax.set_ylabel("row")
     for side in ax.spines.values():

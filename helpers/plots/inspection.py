@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from helpers.plots._common import _as_image_list, _colorbar_right, _gray_limits
+from helpers.plots._common import _ROW_INCHES, _as_image_list, _colorbar_right, _gray_limits, _mark_grid
 
 __all__ = ["show_feature_maps", "show_filter_rows", "show_labelled_images", "show_overlays"]
 
@@ -55,7 +55,7 @@ def show_feature_maps(
         _colorbar_right(fig, shown, "activation")
     else:
         fig.tight_layout()
-    return fig
+    return _mark_grid(fig)  # the grid is the point: no panel limit
 
 
 def show_filter_rows(rows: dict, *, suptitle: str | None = None, size: float = 1.0) -> Figure:
@@ -90,7 +90,7 @@ def show_filter_rows(rows: dict, *, suptitle: str | None = None, size: float = 1
     if suptitle:
         fig.suptitle(suptitle)
     _colorbar_right(fig, shown, "weight")
-    return fig
+    return _mark_grid(fig)  # the grid is the point: no panel limit
 
 
 def show_labelled_images(
@@ -99,7 +99,7 @@ def show_labelled_images(
     *,
     ncols: int | None = None,
     suptitle: str | None = None,
-    size: float = 1.7,
+    size: float | None = None,
     boxes: Sequence[tuple[int, int, int, int]] | None = None,
 ) -> Figure:
     """Gray images with titles in the body font size, optionally a box on each (lesson 10).
@@ -119,6 +119,8 @@ def show_labelled_images(
     ncols = max(1, min(ncols or n, n))
     nrows = math.ceil(n / ncols)
     lines = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
+    if size is None:  # 1.7 in per image; wider when a short row would leave the figure under 8 in
+        size = max(1.7, min(3.0, _ROW_INCHES / ncols))
     fig, axes = plt.subplots(nrows, ncols, squeeze=False,
                              figsize=(size * ncols, (size + 0.2 * lines + 0.1) * nrows + (0.45 if suptitle else 0)))
     for i, ax in enumerate(axes.flat):
@@ -135,7 +137,7 @@ def show_labelled_images(
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
-    return fig
+    return _mark_grid(fig)  # the grid is the point: no panel limit
 
 
 def show_overlays(

@@ -8,6 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from helpers.plots._common import _mark_grid
+
 __all__ = ["compare_kernels", "plot_training", "show_receptive_fields"]
 
 
@@ -84,7 +86,7 @@ def plot_training(losses, weights, target, *, title: str = "Learning a 3x3 kerne
             ax.set_xlabel("step")
     fig.suptitle(title)
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.12, top=0.86)
-    return fig
+    return _mark_grid(fig)  # the grid is the point: no panel limit
 
 
 def show_receptive_fields(
@@ -111,7 +113,8 @@ def show_receptive_fields(
         raise ValueError(f"ncols must be at least 1, got {ncols}")
     nrows = -(-len(maps) // ncols)
     top = max(float(m.max()) for m in maps) or 1.0
-    size = 2.6 if nrows == 1 else 3.9  # inches per panel: one row stays low, a grid can be taller
+    # inches per panel: one row stays low (but 8 in wide in all), a grid can be taller
+    size = max(2.6, min(3.9, 7.6 / ncols)) if nrows == 1 else 3.9
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 1.2, size * nrows + 0.4), squeeze=False)
     for ax in axes.flat[len(maps):]:
         ax.axis("off")  # empty places at the end of the grid

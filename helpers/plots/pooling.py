@@ -102,7 +102,7 @@ def _percent_vs_shift(shifts, series: dict, name: str, *, xlabel: str, ylabel: s
     if from_zero:
         ax.set_ylim(0, None)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
+    ax.legend(fontsize=12)
     ax.set_title(title)
     fig.tight_layout()
     return fig
