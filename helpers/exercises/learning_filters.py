@@ -132,9 +132,9 @@ q2 = Exercise(
              "about 4.3 times as many, each with its own 10 parameters.",
     }),
     hint="""\
-        In the weight-sharing section's cell, find where the number of outputs enters
-        each count. Then: how many outputs does a 56 x 56 image give (the height and the
-        width both change)?""",
+        For each layer, ask: does one more output bring new parameters of its own, or
+        does it reuse ones the layer already has? Then count the outputs of each image
+        size.""",
     solution="""\
         answer = "c"   # locally connected: 54 * 54 * 10 = 29,160 (x 4.3); convolution: still 10""",
     reference="c",
@@ -217,16 +217,16 @@ q3 = Exercise(
         Output size: how many pixels per side does a 'valid' 5 x 5 correlation lose, and how
         many did y_train lose to the 3 x 3 one? Each target must stay on the pixel of its
         output: where should the extra pixels come off? Compare the shapes.
-        Learning rate: start with the lesson's 0.1 on a 100-step run. When each output sums
-        25 neighbouring, similar pixels instead of 9, does one step change the outputs more
-        or less? Judge each run by its LAST losses: growing means the rate is too large
-        (lower it), still falling means more steps.""",
+        Steps and rate: try short runs (100 steps) and print the first and the last few
+        losses. When each output sums 25 neighbouring, similar pixels instead of 9, does one
+        step change the outputs more or less? What does a loss that grows at the end say,
+        and one still falling? (A rate too large can make the loss fall for a few steps.)""",
     solution="""\
         model_5x5 = keras.Sequential([keras.Input(shape=(None, None, 1)),
                                       keras.layers.Conv2D(1, 5, use_bias=False)], name="five_by_five")
         targets_5x5 = y_train[:, 1:-1, 1:-1]  # 28 x 28, like the output: one pixel off each side of 30 x 30
         # on 100-step runs 0.1 (the lesson's rate) blows up; 0.05 falls steadily, so train it longer
-        losses_5x5, kernels_5x5 = train(model_5x5, x_train, targets_5x5, steps=800, learning_rate=0.05)
+        losses_5x5, kernels_5x5 = train(model_5x5, x_train, targets_5x5, steps=400, learning_rate=0.05)
         answer = model_5x5.get_weights()[0][:, :, 0, 0]""",
     reference=Q3_EXPECTED.copy(),
     wrong_answers=(
