@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help lab test notebooks sync bench lock clean-venv colab-check test-other-cpu reset
+.PHONY: help lab test notebooks sync bench lock clean-venv colab-check test-other-cpu site reset
 
 help:
 	@echo "make lab        start JupyterLab on the lessons (creates .venv on first use)"
@@ -14,6 +14,7 @@ help:
 	@echo "make reset LESSON=03  get lesson 03 back as committed; your version is kept as notebooks/mine-03_...ipynb"
 	@echo "make notebooks  re-execute all notebooks in place, each in a fresh kernel (maintainers)"
 	@echo "make sync       regenerate the notebooks' generated cells (Colab install, previous/next links)"
+	@echo "make site       the course as an offline HTML book in site/ (index.html), one PDF per lesson in site/pdf/"
 	@echo "make bench      measure notebook runtimes, memory, training speed and convolution speed"
 	@echo "make lock       re-pin requirements.txt from what .venv has (maintainers)"
 	@echo "make colab-check  run every lesson in a Colab-like Python 3.13 chroot (maintainers; root, ~3 GB)"
@@ -51,6 +52,11 @@ sync: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+# From the committed notebooks, nothing re-executed, nothing fetched. PDFs need Debian's
+# chromium; without it the HTML is still built and the skip is reported.
+site: $(STAMP)
+	$(PY) tools/build_site.py
 
 lock: $(STAMP)
 	@{ echo "# Exact versions of everything the course installs, tested together on Python 3.11."; \
