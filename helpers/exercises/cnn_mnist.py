@@ -65,7 +65,7 @@ q1 = Exercise(
         Flatten lays out every channel of the last map. For the parameters, count per filter: one
         weight per kernel position and input channel, plus one bias.""",
     solution="""\
-        answer = (6 * 6 * 32, (5 * 5 * 3 + 1) * 16)   # 32 -> 28 -> 14 -> 12 -> 6; (1152, 1216)""",
+        shapes = (6 * 6 * 32, (5 * 5 * 3 + 1) * 16)   # 32 -> 28 -> 14 -> 12 -> 6; (1152, 1216)""",
     reference=_reference_q1(),
     wrong_answers=((2048, 1216), (800, 1216), (36, 1216), (1152, 416), (1152, 1200), (1152, 1248), 1152),
     explanation="""\
@@ -111,8 +111,8 @@ q2 = Exercise(
     "Exercise 2 · Which difference is real?",
     test=choice_test("b", _Q2_EXPLANATIONS),
     hint="""\
-        The lesson's design table printed each row's lowest and highest seed next to its mean, and its text
-        said which differences that range leaves unresolved. Read each pair here the same way.""",
+        The lesson's design table printed every seed next to each row's mean, and its rule said when a
+        difference is resolved. Read each pair here the same way.""",
     solution="""\
         answer = "b"   # A-B: 0.04 points inside a spread of ~0.15; D's worst seed beats C's best""",
     reference="b",
@@ -120,7 +120,7 @@ q2 = Exercise(
     explanation="""\
         The spread between seeds is the noise of one measurement: a difference smaller than it is not
         resolved, however many decimals you print, and a difference much larger than it is, even with three
-        seeds. That is why the lesson's table shows each row's minimum and maximum next to its mean.""",
+        seeds. That is why the lesson's table shows every seed next to each row's mean.""",
     level=1,
     kinds=("concept",),
 )
@@ -354,9 +354,10 @@ q4 = Exercise(
     explanation="""\
         The classic network needs about 2.8 million multiply-adds per digit, the tuned one (16 and 32
         filters) about 0.8 million, although it has more parameters: most of its parameters sit in the
-        dense head, which each image uses once, while conv2's few weights are used at 100 positions. Time on a CPU follows
-        the multiply-adds only roughly: how well the library's kernels keep the processor busy depends
-        on the layers' shapes and on the processor (lesson 04 measured the same for convolution).""",
+        dense head, which each image uses once, while conv2's few weights are used at 100 positions.
+        Time on a CPU follows the multiply-adds only roughly: how well the library's kernels keep the
+        processor busy depends on the layers' shapes and on the processor (lesson 04 measured the same
+        for convolution).""",
     level=3,
     kinds=("code", "beyond"),
 )
