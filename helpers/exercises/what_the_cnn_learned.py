@@ -298,12 +298,20 @@ def _test_q4(function):
     model = small_logits_model()
     image = _q4_image()
     for class_index in (1, 3):
-        got = call(function, model, image.copy(), class_index, steps=64)
+        try:
+            got = call(function, model, image.copy(), class_index, steps=64)
+        except Wrong as exc:
+            if "NoneType" in str(exc):
+                raise Wrong("your code used a gradient that is None: did you `tape.watch` the batch of scaled images "
+                            "(as a float32 tensor) inside the `with tf.GradientTape()` block? The tape only watches "
+                            "the model's weights by itself.") from None
+            raise
         if hasattr(got, "numpy"):
             got = got.numpy()
-        got = np.asarray(got, dtype=np.float64) if isinstance(got, np.ndarray) else got
-        if not isinstance(got, np.ndarray):
-            raise Wrong(f"integrated_gradients must return a NumPy array of the image's shape, got {type(got).__name__}")
+        if not isinstance(got, np.ndarray) or got.dtype == object:
+            raise Wrong(f"integrated_gradients must return a NumPy array of numbers of the image's shape, got "
+                        f"{type(got).__name__}; if a gradient came out as None, did you `tape.watch` the input?")
+        got = np.asarray(got, dtype=np.float64)
         if got.shape != image.shape:
             raise Wrong(f"integrated_gradients must return an array of the image's shape {image.shape}, got shape {got.shape}")
         change = _score(model, image, class_index) - _score(model, np.zeros_like(image), class_index)
