@@ -8,9 +8,10 @@ from helpers.exercises.core import Exercise, Outcome, Wrong, call, choice_test, 
 
 # ---- q1: predict the CNN's accuracy after a diagonal shift -------------------------------
 
-#: What the lesson's CNN scored (%) on the 5,000 validation images when this exercise was written:
-#: unshifted, 2 px right, 2 px down, and 2 px right *and* 2 px down. Used when no model is passed.
-Q1_MEASURED = {"clean": 92.4, "right": 83.9, "down": 86.9, "diagonal": 72.9}
+#: What the lesson's CNN (16/32 filters, 6 epochs, seed 0) scored (%) on the 5,000 validation images in
+#: one run on the course's 2-core machine: unshifted, 2 px right, 2 px down, and 2 px right *and* 2 px
+#: down (its mean over the four 3-px moves: 72.6). Used only when no model is passed (the tests).
+Q1_MEASURED = {"clean": 92.1, "right": 84.5, "down": 85.2, "diagonal": 75.0}
 Q1_TOLERANCE = 6.0  # percentage points
 
 
@@ -52,7 +53,8 @@ def _q1_verdict(answer, measured: dict[str, float]) -> str:
                 f"{answer:g} % is about what a shift of 2 pixels along *one* axis leaves. The diagonal move "
                 "shifts the image along both axes at once: each of the two moves costs its own points."
             )
-        raise Wrong(f"{answer:g} % is too optimistic. Look at what 2 pixels right and 2 pixels down each cost the CNN.")
+        raise Wrong(f"{answer:g} % is too optimistic. How far, in pixels, does the garment travel in all? "
+                    "Compare with what the CNN kept after a one-axis move of about that length.")
     if answer < diagonal - Q1_TOLERANCE:
         raise Wrong(
             f"{answer:g} % is too pessimistic. The diagonal move is sqrt(2 ** 2 + 2 ** 2) = 2.8 pixels long: "
@@ -121,9 +123,8 @@ q1 = _PredictDiagonal(
     "Exercise 1 · Predict a diagonal shift",
     test=lambda answer: _q1_verdict(answer, Q1_MEASURED),
     hint="""\
-        How far does a garment move, in pixels, when it goes 2 right and 2 down (Pythagoras)? What did
-        the CNN keep when the images moved about that far along one axis? (Another route: add up what
-        2 pixels right and 2 pixels down each cost it.)""",
+        The lesson measured moves along one axis only. How long is a move of 2 right and 2 down, as one
+        straight move? Which of the lesson's one-axis distances is closest, and what did the CNN keep there?""",
     solution="""\
         # the diagonal move is sqrt(2 ** 2 + 2 ** 2) = 2.8 pixels long: about what 3 pixels along one axis leave
         answer = 100 * mean_over_directions(shifted["CNN"])[distances.index(3)]""",
@@ -131,9 +132,8 @@ q1 = _PredictDiagonal(
     wrong_answers=(85, 92, 50, 0.73, "73"),
     explanation="""\
         The diagonal move is 2.8 pixels long, and the CNN keeps about what it keeps at 3 pixels along one axis:
-        its head is tied to positions along both axes. Adding the two one-axis losses lands close too, but
-        underestimates the loss: on the lesson's run, moving along both axes at once cost more than the sum.""",
-    level=1,
+        its head is tied to positions along both axes, so each axis's move costs points.""",
+    level=2,
     kinds=("predict",),
 )
 
@@ -224,41 +224,40 @@ q2 = Exercise(
 
 _Q3_EXPLANATIONS = {
     "a": (
-        "the dense network is tied to pixel positions even more than the CNN, so its drop says nothing about "
-        "whether the information is still in the shifted images. Both networks could fail on images that "
-        "still hold everything needed."
+        "right: this is the control the explanation needs. Train on shifts up to 6 pixels and test on the same "
+        "6-pixel images: if that network keeps most of its accuracy, the information is still in the images."
     ),
     "b": (
-        "right: the augmented CNN is tested on exactly the same shifted images and keeps most of its accuracy, "
-        "so most of what is needed is still in them."
+        "the dense network is tied to pixel positions even more than the CNN: its drop at 6 pixels says "
+        "nothing about whether the shifted images still hold what is needed. Both could fail on images "
+        "that hold everything."
     ),
     "c": (
-        "the augmented CNN's few lost points allow that *some* information leaves the frame, but the classmate "
-        "claims that *no* network could do much better than the plain CNN, and the augmented CNN does far better "
-        "on the same images. A small loss does not support a claim about a large one."
+        "both explanations predict a further drop at 8 pixels (more ink leaves, and the head is tied to "
+        "positions), so that result cannot tell them apart. A test needs a result the two explanations "
+        "predict differently."
     ),
     "d": (
-        "the lesson has exactly the control you need: a network that gets the same shifted images but "
-        "has seen shifted training images. If the information were gone, it would fail as well."
+        "counting tells you that *some* ink leaves the frame, not whether what is left is enough to name "
+        "the garment. Only a network that has learned to look anywhere can show how much is still there."
     ),
 }
 
 q3 = Exercise(
     "Exercise 3 · Is the information gone?",
-    test=choice_test("b", _Q3_EXPLANATIONS),
+    test=choice_test("a", _Q3_EXPLANATIONS),
     hint="""\
-        If the explanation were true, what would follow for *any* network tested on the same shifted
-        images? Is there a network in the lesson that was tested on them and behaves differently?""",
+        If the information were gone, what would follow for *any* network tested on the same 6-pixel
+        images? Which experiment gives a network its best chance on them?""",
     solution="""\
-        answer = "b"   # the augmented CNN gets the same shifted images and keeps most of its accuracy""",
-    reference="b",
-    wrong_answers=("a", "c", "d", 2),
+        answer = "a"   # a network trained on 6-pixel shifts, tested on the same images: the control""",
+    reference="a",
+    wrong_answers=("b", "c", "d", 2),
     explanation="""\
-        An explanation is tested by a consequence it predicts. "The information is gone" predicts that no
-        network does well on the shifted images; the augmented CNN does, so most of the plain CNN's loss
-        comes from where it learned to look, not from the pixels that left the frame. (Some ink does leave:
-        two thirds of the validation images touch the top or bottom edge, so part of the loss is real; the
-        augmented CNN's small drop at 4 pixels bounds how large that part can be.)""",
+        An explanation is tested by a consequence it predicts that the other does not. "The information is
+        gone" predicts that no network does well on the 6-pixel images, however it was trained; "the network
+        never learned to look there" predicts that training on such shifts wins most of it back. Only (a)
+        separates the two. In this lesson the same test, at 4 pixels, sided with the second.""",
     level=2,
     kinds=("concept",),
 )
