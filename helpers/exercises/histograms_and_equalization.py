@@ -201,9 +201,9 @@ q3 = Exercise(
              "hue 25°, because G and B were multiplied by more than R.",
     }),
     hint="""\
-        The lesson's HSV cell says what a pixel's hue depends on. Follow one pixel, say (200, 100, 50),
-        through each option and write down its new R, G and B: do they keep their proportions, 4 : 2 : 1?
-        Where an option uses a table or a curve, make up a plausible one and try it on the three levels.""",
+        The lesson's HSV cell says which change to a pixel's R, G and B leaves its hue where it was.
+        For each option, ask what decides how much one channel of one pixel changes: which channel it is,
+        how bright that channel is, or something that is the same for all three?""",
     solution='answer = "b"',
     reference="b",
     wrong_answers=("a", "c", "d", 2),
