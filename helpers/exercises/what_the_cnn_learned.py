@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.exercises.core import Exercise, Wrong, call, choice_test
+from helpers.exercises.core import Exercise, NotAttempted, Wrong, call, choice_test, is_placeholder
 
 # ---- q1: predict which input rows a conv2 row sees, in a variant network -------------------
 
@@ -286,6 +286,17 @@ def _summed_not_averaged(logits_model, image, class_index, steps=32):
     return image * _gradients(logits_model, alphas[:, None, None, None] * image[None], class_index).sum(axis=0)
 
 
+def _watches_numpy(logits_model, image, class_index, steps=32):  # tape.watch on a NumPy array: TensorFlow refuses
+    import tensorflow as tf
+
+    alphas = (np.arange(steps) + 0.5) / steps
+    path = (alphas[:, None, None, None] * image[None]).astype(np.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(path)
+        score = tf.reduce_sum(logits_model(path, training=False)[:, class_index])
+    return image * tape.gradient(score, path).numpy().mean(axis=0)
+
+
 def _q4_image():
     return np.random.default_rng(4).random((8, 8, 1)).astype(np.float32)
 
@@ -294,18 +305,37 @@ def _score(model, image, class_index):
     return float(np.asarray(model(np.asarray(image, np.float32)[None], training=False))[0, class_index])
 
 
+def _call_q4(function, *args, **kwargs):
+    # Like core.call, but an error becomes one line: TensorFlow's messages can print a whole batch of images.
+    if is_placeholder(function):
+        raise NotAttempted
+    if not callable(function):
+        raise Wrong(f"expected a function, got {type(function).__name__}")
+    try:
+        result = function(*args, **kwargs)
+    except Exception as exc:  # the learner's code failed: one sentence, no arrays dumped
+        text = str(exc)
+        if "not tf.Tensor" in text or ("watch" in text and "ndarray" in text):
+            raise Wrong("`tape.watch` needs a tensor: convert the batch with tf.convert_to_tensor(...) (or tf.constant) "
+                        "first, as float32.") from None
+        if "NoneType" in text:
+            raise Wrong("your code used a gradient that is None: did you `tape.watch` the batch of scaled images "
+                        "(as a float32 tensor) inside the `with tf.GradientTape()` block? The tape only watches "
+                        "the model's weights by itself.") from None
+        first_line = next((line for line in text.splitlines() if line.strip()), "")
+        first_line = first_line if len(first_line) <= 160 else first_line[:157] + "..."
+        raise Wrong(f"your function raised {type(exc).__name__}: {first_line} "
+                    f"(called on an 8 x 8 x 1 image, class {args[2]}, steps={kwargs.get('steps')})") from None
+    if is_placeholder(result):
+        raise NotAttempted("your function returns None: fill in its body and make sure it ends with `return`.")
+    return result
+
+
 def _test_q4(function):
     model = small_logits_model()
     image = _q4_image()
     for class_index in (1, 3):
-        try:
-            got = call(function, model, image.copy(), class_index, steps=64)
-        except Wrong as exc:
-            if "NoneType" in str(exc):
-                raise Wrong("your code used a gradient that is None: did you `tape.watch` the batch of scaled images "
-                            "(as a float32 tensor) inside the `with tf.GradientTape()` block? The tape only watches "
-                            "the model's weights by itself.") from None
-            raise
+        got = _call_q4(function, model, image.copy(), class_index, steps=64)
         if hasattr(got, "numpy"):
             got = got.numpy()
         if not isinstance(got, np.ndarray) or got.dtype == object:
@@ -353,7 +383,7 @@ q4 = Exercise(
             gradients = tape.gradient(score, path).numpy()
             return image * gradients.mean(axis=0)""",
     reference=_reference_integrated_gradients,
-    wrong_answers=(_average_gradient_only, _gradient_times_input, _summed_not_averaged),
+    wrong_answers=(_average_gradient_only, _gradient_times_input, _summed_not_averaged, _watches_numpy),
     level=3,
     kinds=("code", "beyond"),
 )
