@@ -202,3 +202,34 @@ def test_projector_switch(monkeypatch):
 
 def test_figure_check_outside_ipython_installs_nothing():
     assert figures.install_figure_check("unused.json") is False
+
+
+# ---- the lessons' committed figures ------------------------------------------------------
+
+def _committed_pngs():
+    import base64
+    import io
+    import json
+    from pathlib import Path
+
+    from PIL import Image
+
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for index, cell in enumerate(nb["cells"]):
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if "image/png" in data:
+                    image = Image.open(io.BytesIO(base64.b64decode(data["image/png"])))
+                    yield path.name, index, image.size
+
+
+def test_every_committed_lesson_figure_is_wide_enough():
+    # text sizes cannot be read back from a PNG: tools/check_figures.py checks them while a
+    # lesson runs; here every saved figure must be at least MIN_WIDTH_PX wide (the standard's
+    # exception, a single small image, is used by no lesson today)
+    found = list(_committed_pngs())
+    assert len(found) > 50, f"only {len(found)} committed figures found: are the notebooks executed?"
+    narrow = [(name, index, size) for name, index, size in found if size[0] < figures.MIN_WIDTH_PX]
+    assert not narrow, f"committed figures narrower than {figures.MIN_WIDTH_PX} px: {narrow}"
