@@ -97,6 +97,14 @@ q1 = Exercise(
 )
 
 
+def q1_keras_shape() -> tuple[int, ...]:
+    """Exercise 1's layer run in Keras on zeros of the exercise's input shape: the output shape."""
+    import keras
+
+    layer = keras.layers.MaxPooling2D(pool_size=Q1_POOL, strides=Q1_STRIDE)
+    return tuple(int(n) for n in layer(np.zeros(Q1_INPUT_SHAPE, dtype="float32")).shape)
+
+
 # ---- q2: does the stride matter for the tolerance to shifts? --------------------------------
 
 _Q2_EXPLANATIONS = {
