@@ -57,6 +57,7 @@ def test_draw_histogram_from_counts_with_cdf_and_log():
     fig, ax = plt.subplots()
     twin = plots.draw_histogram(ax, counts, cdf=True, log=True)
     assert twin is not ax and ax.get_yscale() == "log"
+    assert ax.yaxis.get_major_formatter()(1000) == "1,000"  # plain counts, not superscript exponents
     cdf_line, straight = twin.lines
     np.testing.assert_allclose(cdf_line.get_ydata()[[9, 10, 99, 100, 255]], [0, 0.75, 0.75, 1, 1])
     np.testing.assert_allclose(straight.get_ydata(), [0, 1])

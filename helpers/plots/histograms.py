@@ -90,6 +90,7 @@ def draw_histogram(
     if log:
         ax.set_yscale("log")
         ax.set_ylim(bottom=0.8)
+        ax.yaxis.set_major_formatter("{x:,.0f}")  # 1, 10, 100, 1,000: larger than superscript exponents
     else:
         ax.yaxis.set_major_formatter("{x:,.0f}")  # 10,000 rather than a separate "1e4" above the axis
     if title:
@@ -182,7 +183,7 @@ def show_images_and_histograms(
             top.imshow(image)
         top.axis("off")
         if titles is not None:
-            top.set_title(str(titles[k]), fontsize=12)
+            top.set_title(str(titles[k]), fontsize=14)  # readable when projected
         twin = draw_histogram(bottom, image, cdf=cdf, log=log, mark=mark)
         if sharey and k > 0:
             bottom.sharey(axes[1, 0])
