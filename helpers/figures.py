@@ -32,6 +32,7 @@ __all__ = [
     "MIN_WIDTH_PX",
     "NOTEBOOK_DPI",
     "PROJECTOR_DPI",
+    "FigureStandardError",
     "figure_problems",
     "install_figure_check",
     "mark_grid",
@@ -64,6 +65,10 @@ def mark_grid(fig, grid: bool = True):
     """Mark ``fig`` as a figure whose grid of panels is the point (no panel limit); returns ``fig``."""
     setattr(fig, GRID_ATTRIBUTE, bool(grid))
     return fig
+
+
+class FigureStandardError(AssertionError):
+    """A figure a lesson shows breaks the course's figure standard (raised only in strict mode)."""
 
 
 @contextlib.contextmanager
@@ -211,11 +216,12 @@ def figure_problems(fig, *, grid: bool = False) -> list[str]:
     return problems
 
 
-def _record(log_path: str, fig, source: str) -> None:
-    """Check ``fig`` and append the result, with the cell's execution count, to the JSON list in ``log_path``."""
-    import json
-    import os
+def _record(log_path: str | None, fig, source: str, strict: bool = False) -> None:
+    """Check ``fig``; append the result, with the cell's execution count, to the JSON list in ``log_path``.
 
+    ``log_path=None`` writes no log. ``strict=True`` raises :class:`FigureStandardError`
+    naming every problem, so that the cell showing the figure fails (nbval reports it).
+    """
     try:
         from IPython import get_ipython
 
@@ -235,6 +241,18 @@ def _record(log_path: str, fig, source: str) -> None:
         title = next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
     entry = {"execution_count": count, "source": source, "title": " ".join(title.split())[:80],
              "width_px": width, "dpi": float(fig.dpi), "problems": problems}
+    if log_path:
+        _append_to_log(log_path, entry)
+    if strict and problems:
+        raise FigureStandardError(
+            f"the {source} {entry['title']!r} breaks the course's figure standard "
+            "(helpers/figures.py): " + "; ".join(problems))
+
+
+def _append_to_log(log_path: str, entry: dict) -> None:
+    import json
+    import os
+
     entries = []
     if os.path.exists(log_path):
         try:
@@ -247,7 +265,7 @@ def _record(log_path: str, fig, source: str) -> None:
         json.dump(entries, file, indent=1)
 
 
-def _wrap_png_formatter(shell, log_path: str) -> None:
+def _wrap_png_formatter(shell, log_path: str | None, strict: bool = False) -> None:
     """Make IPython's PNG formatter for Figures check each figure before it draws the PNG."""
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
@@ -265,20 +283,23 @@ def _wrap_png_formatter(shell, log_path: str) -> None:
         return
 
     def checked(fig, *args, **kwargs):
-        _record(log_path, fig, "figure")
+        _record(log_path, fig, "figure", strict)
         return original(fig, *args, **kwargs)
 
     checked._course_checked = True
     png.for_type(Figure, checked)
 
 
-def install_figure_check(log_path: str) -> bool:
+def install_figure_check(log_path: str | None, strict: bool = False) -> bool:
     """Check every figure the notebook shows against the standard, logging to ``log_path`` (JSON).
 
-    Used by :func:`helpers.setup` when ``COURSE_CHECK_FIGURES=1`` (``tools/check_figures.py``
-    sets it). Inline figures are caught where IPython turns a Figure into a PNG (``plt.show()``
-    and the end-of-cell flush both go through it); animations where ``to_jshtml`` draws them.
-    Returns False outside IPython (nothing is installed). Calling it again changes nothing.
+    Used by :func:`helpers.setup` when ``COURSE_CHECK_FIGURES`` is set: ``1`` logs
+    (``tools/check_figures.py`` sets it), ``strict`` makes a figure that breaks the standard
+    fail its cell (the test suite sets it, so nbval fails on such a figure). Inline figures
+    are caught where IPython turns a Figure into a PNG (``plt.show()`` and the end-of-cell
+    flush both go through it); animations where ``to_jshtml`` draws them. ``log_path=None``
+    writes no log. Returns False outside IPython (nothing is installed). Calling it again
+    changes nothing.
     """
     try:
         from IPython import get_ipython
@@ -289,15 +310,15 @@ def install_figure_check(log_path: str) -> bool:
         return False
     from matplotlib import animation
 
-    _wrap_png_formatter(shell, log_path)
+    _wrap_png_formatter(shell, log_path, strict)
     if not getattr(shell, "_course_figure_check", False):  # again before each cell: %matplotlib inline re-registers
-        shell.events.register("pre_run_cell", lambda *args: _wrap_png_formatter(shell, log_path))
+        shell.events.register("pre_run_cell", lambda *args: _wrap_png_formatter(shell, log_path, strict))
         shell._course_figure_check = True
     if not getattr(animation.Animation.to_jshtml, "_course_checked", False):
         to_jshtml = animation.Animation.to_jshtml
 
         def checked_jshtml(self, *args, **kwargs):
-            _record(log_path, self._fig, "animation")
+            _record(log_path, self._fig, "animation", strict)
             return to_jshtml(self, *args, **kwargs)
 
         checked_jshtml._course_checked = True

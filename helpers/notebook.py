@@ -245,7 +245,9 @@ def setup(*, seed: int = 0, tensorflow: bool = False, projector: bool | None = N
     With the environment variable ``COURSE_CHECK_FIGURES=1`` (set by
     ``tools/check_figures.py``), every figure the lesson shows is also checked against the
     course's figure standard (:func:`helpers.figures.figure_problems`) and the result
-    written to the JSON file named by ``COURSE_FIGURE_LOG``.
+    written to the JSON file named by ``COURSE_FIGURE_LOG``. With
+    ``COURSE_CHECK_FIGURES=strict`` (the test suite sets it), a figure that breaks the
+    standard makes its cell fail, naming each problem.
     """
     packages = ("numpy", "matplotlib", "scikit-image", "scipy")
     if tensorflow:
@@ -259,7 +261,9 @@ def setup(*, seed: int = 0, tensorflow: bool = False, projector: bool | None = N
     if _env_flag(CHECK_FIGURES_ENV):
         from helpers.figures import install_figure_check
 
-        install_figure_check(os.environ.get(FIGURE_LOG_ENV) or "figure_problems.json")
+        strict = os.environ[CHECK_FIGURES_ENV].strip().lower() == "strict"
+        log = os.environ.get(FIGURE_LOG_ENV) or (None if strict else "figure_problems.json")
+        install_figure_check(log, strict=strict)
     random.seed(seed)
     np.random.seed(seed)
     if tensorflow:

@@ -4,6 +4,9 @@ the projector switch of setup() changes only figure.dpi."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -233,3 +236,43 @@ def test_every_committed_lesson_figure_is_wide_enough():
     assert len(found) > 50, f"only {len(found)} committed figures found: are the notebooks executed?"
     narrow = [(name, index, size) for name, index, size in found if size[0] < figures.MIN_WIDTH_PX]
     assert not narrow, f"committed figures narrower than {figures.MIN_WIDTH_PX} px: {narrow}"
+
+
+# ---- strict mode: the suite fails on a lesson figure that breaks the standard -------------
+
+def test_the_suite_checks_lesson_figures_strictly():
+    # the root conftest sets it for every kernel the suite starts (nbval runs the lessons in them)
+    assert os.environ.get("COURSE_CHECK_FIGURES") == "strict"
+
+
+def test_strict_mode_fails_the_cell_that_shows_a_bad_figure(pytester, monkeypatch):
+    import nbformat
+
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv("COURSE_CHECK_FIGURES", "strict")
+    monkeypatch.delenv("COURSE_FIGURE_LOG", raising=False)
+    monkeypatch.delenv("COURSE_PROJECTOR", raising=False)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in (
+        "%matplotlib inline\nimport matplotlib.pyplot as plt\nimport helpers\nhelpers.setup()",
+        "fig, ax = plt.subplots()\nax.plot([0, 1], [0, 1])\nax.set_title('A readable figure')\nplt.show()",
+        "fig, ax = plt.subplots()\nax.plot([0, 1], [0, 1])\nax.set_title('Tiny ticks')\n"
+        "ax.tick_params(labelsize=6)\nplt.show()",
+        "fig, ax = plt.subplots(figsize=(4, 3))\nax.plot([0, 1], [0, 1])\nax.set_title('Too narrow')",
+        "print('the lesson goes on')",
+    )]
+    nbformat.write(nb, pytester.path / "lesson.ipynb")
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-p", "no:randomly", "--nbval-lax", "--nbval-current-env", "-v",
+        "lesson.ipynb",
+    )
+    out = result.stdout
+    out.fnmatch_lines(["*::Cell 0 PASSED*", "*::Cell 1 PASSED*", "*::Cell 2 FAILED*",
+                       "*::Cell 3 FAILED*", "*::Cell 4 PASSED*"])
+    text = out.str()
+    assert "FigureStandardError" in text and "'Tiny ticks' breaks the course's figure standard" in text
+    assert "is 6.7 px high" in text and "at least 11 px" in text
+    assert "'Too narrow'" in text and "320 px wide" in text
+    assert not (pytester.path / "figure_problems.json").exists()  # strict mode writes no log unless asked
