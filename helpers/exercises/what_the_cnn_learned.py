@@ -95,9 +95,9 @@ q2 = Exercise(
     "Exercise 2 · What do the top images prove?",
     test=choice_test("c", _Q2_EXPLANATIONS),
     hint="""\
-        The list holds the 12 largest values of one number per image. For each statement ask:
-        does it need the other 9,988 values, the class averages, or an experiment on the
-        network? A list of the largest values gives none of those.""",
+        The list holds the 12 largest values of one number per image, and nothing else. For
+        each statement, ask what you would have to measure to be sure of it, and whether those
+        12 values are that measurement.""",
     solution="""\
         answer = "c"   # the list describes the channel's largest responses on this data, nothing more""",
     reference="c",
