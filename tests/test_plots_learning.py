@@ -59,6 +59,8 @@ def test_plot_training_draws_loss_and_each_weight_at_its_kernel_position():
         np.testing.assert_allclose(solid.get_ydata(), weights[:, r, c])
         assert ax.get_title() == f"w[{r}, {c}] -> {target[r, c]:g}"
     assert weight_axes[0].get_shared_y_axes().joined(weight_axes[0], weight_axes[8])
+    low, high = weight_axes[0].get_ylim()  # every target line inside, off the edges
+    assert low < target.min() - 0.5 and high > target.max() + 0.5
     # projector: at least 600 px wide at the course's 80 dpi, titles and tick labels at least 11 px high
     assert fig.get_size_inches()[0] * 80 >= 600
     sizes = [ax.title.get_fontsize() for ax in fig.axes] + [t.get_fontsize() for ax in fig.axes for t in ax.get_yticklabels()]

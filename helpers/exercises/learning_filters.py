@@ -157,26 +157,41 @@ Q3_EXPECTED = np.pad(_SOBEL_X, 1)  # the 3 x 3 Sobel kernel in the middle, 16 ze
 Q3_TOLERANCE = 0.05
 
 
-def _kernel_5x5(answer):
+def _run_ending(final, steps=50):
+    """A made-up run from a random 5 x 5 start to ``final`` (the checker's reference and typical mistakes)."""
+    start = np.random.default_rng(5).uniform(-0.35, 0.35, (5, 5))  # like Keras's random start
+    fraction = np.linspace(0, 1, steps)[:, None, None]
+    return (1 - fraction) * start + fraction * np.asarray(final, dtype=np.float64)
+
+
+def _run_5x5(answer):
+    """The kernels of a training run, as an array (steps, 5, 5)."""
+    if isinstance(answer, tuple) and len(answer) == 2 and np.ndim(answer[0]) == 1:  # train's (losses, kernels)
+        answer = answer[1]
     if hasattr(answer, "numpy"):  # a Keras variable or a tensor
         answer = answer.numpy()
-    if isinstance(answer, (list, tuple)) and len(answer) == 1:  # model.get_weights() of a layer without bias
-        answer = answer[0]
     if not isinstance(answer, (np.ndarray, list, tuple)):
-        raise Wrong(f"answer with the learned kernel as a 5 x 5 array; got {_shown(answer)}")
+        raise Wrong(f"answer with kernels_5x5, the kernels that train returned; got {_shown(answer)}")
     try:
-        kernel = np.asarray(answer, dtype=np.float64)
+        run = np.asarray(answer, dtype=np.float64)
     except (TypeError, ValueError):
-        raise Wrong(f"answer with the learned kernel as a 5 x 5 array; got {_shown(answer)}") from None
-    if kernel.shape in ((3, 3), (3, 3, 1, 1)):
+        raise Wrong(f"answer with kernels_5x5, the kernels that train returned; got {_shown(answer)}") from None
+    if run.shape in ((3, 3), (3, 3, 1, 1)) or run.shape[1:] == (3, 3):
         raise Wrong("that is a 3 x 3 kernel, like the lesson's layer: build a Conv2D layer with kernel_size=5.")
-    if kernel.shape not in ((5, 5), (5, 5, 1, 1)):
-        raise Wrong(f"expected the 5 x 5 kernel (layer.get_weights()[0][:, :, 0, 0]); got shape {kernel.shape}")
-    return kernel.reshape(5, 5)
+    if run.shape in ((5, 5), (5, 5, 1, 1)):
+        raise Wrong("that is one 5 x 5 kernel: answer with kernels_5x5, ALL the kernels train returned (one per "
+                    "step, shape (steps, 5, 5)), so that the checker can follow the run from its random start.")
+    if run.ndim != 3 or run.shape[1:] != (5, 5) or len(run) < 2:
+        raise Wrong(f"expected kernels_5x5 as train returns it, shape (steps, 5, 5); got shape {run.shape}")
+    return run
 
 
 def _test_q3(answer):
-    kernel = _kernel_5x5(answer)
+    run = _run_5x5(answer)
+    kernel = run[-1]  # the kernel after the last step
+    if np.all(np.isfinite(run[0])) and np.abs(run[0] - Q3_EXPECTED).max() < 10 * Q3_TOLERANCE:
+        raise Wrong("your run starts at the answer already: train a freshly built model_5x5 from its random "
+                    "start, and answer with the kernels that this training returned.")
     if not np.all(np.isfinite(kernel)) or np.abs(kernel).max() > 100:
         raise Wrong("your weights are huge or nan: the training blew up. Its steps overshoot: with 25 weights per output "
                     "a step changes each output more than with 9, so the lesson's rate is too large. Just too large, "
@@ -227,15 +242,17 @@ q3 = Exercise(
         targets_5x5 = y_train[:, 1:-1, 1:-1]  # 28 x 28, like the output: one pixel off each side of 30 x 30
         # on 100-step runs 0.1 (the lesson's rate) blows up; 0.05 falls steadily, so train it longer
         losses_5x5, kernels_5x5 = train(model_5x5, x_train, targets_5x5, steps=600, learning_rate=0.05)
-        answer = model_5x5.get_weights()[0][:, :, 0, 0]""",
-    reference=Q3_EXPECTED.copy(),
+        answer = kernels_5x5  # every kernel of the run, shape (600, 5, 5)""",
+    reference=_run_ending(Q3_EXPECTED),
     wrong_answers=(
-        _SOBEL_X.copy(),                                          # a 3 x 3 layer
-        np.pad(_SOBEL_X, ((0, 2), (0, 2))),                       # targets cut two pixels on one side
-        np.full((5, 5), np.nan),                                  # learning rate 0.1: diverged
-        Q3_EXPECTED + np.pad(np.full((3, 3), 0.2), 1),            # too few steps
-        Q3_EXPECTED + 2.0,                                        # rate just too large: overshoots along all weights
-        np.zeros((5, 5)),                                         # read the weights before training (or trained on zeros)
+        Q3_EXPECTED.copy(),                                       # the exact kernel, typed in: no training
+        _run_ending(Q3_EXPECTED)[-1],                             # only the last kernel
+        np.stack([_SOBEL_X] * 10),                                # a 3 x 3 layer
+        _run_ending(np.pad(_SOBEL_X, ((0, 2), (0, 2)))),          # targets cut two pixels on one side
+        _run_ending(np.full((5, 5), np.nan)),                     # learning rate 0.1: diverged
+        _run_ending(Q3_EXPECTED + np.pad(np.full((3, 3), 0.2), 1)),  # too few steps
+        _run_ending(Q3_EXPECTED + 2.0),                           # rate just too large: overshoots along all weights
+        np.zeros((10, 5, 5)),                                     # trained on zeros (or never trained)
         "sobel",
     ),
     level=2,

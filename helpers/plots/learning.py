@@ -84,6 +84,9 @@ def plot_training(losses, weights, target, *, title: str = "Learning a 3x3 kerne
         ax.locator_params(axis="both", nbins=3)
         if r == rows - 1:
             ax.set_xlabel("step")
+    low, high = min(np.nanmin(weights), target.min()), max(np.nanmax(weights), target.max())
+    margin = 0.12 * (high - low) or 0.5  # keep each dotted target line off the panel's edge
+    first.set_ylim(low - margin, high + margin)  # shared by every weight panel
     fig.suptitle(title)
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.12, top=0.86)
     return _mark_grid(fig)  # the grid is the point: no panel limit
