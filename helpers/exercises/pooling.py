@@ -135,10 +135,9 @@ q2 = Exercise(
     "Exercise 2 · Does the stride matter?",
     test=choice_test("b", _Q2_EXPLANATIONS),
     hint="""\
-        Take the 3 x 3 window whose top-left corner is at row 4, column 6 of the edge map. Is its
-        maximum in the stride-1 output, in the stride-2 output, or in both? Extend that to every
-        window: how are the two outputs related? Then ask which measured variant of the lesson's
-        experiment is related to another one in the same way, and what that did to the change.""",
+        The prompt says how the two outputs are related: one keeps every 2nd row and column of the
+        other. Which measured variant of the lesson's experiment is related to another one in the
+        same way, and what did that do to the change?""",
     solution="""\
         answer = "b"   # the window decides the tolerance; stride 2 only keeps every 2nd output""",
     reference="b",
