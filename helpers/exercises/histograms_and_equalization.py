@@ -201,9 +201,9 @@ q3 = Exercise(
              "hue 25°, because G and B were multiplied by more than R.",
     }),
     hint="""\
-        The lesson's HSV cell says which change to a pixel's R, G and B leaves its hue where it was.
-        For each option, ask what decides how much one channel of one pixel changes: which channel it is,
-        how bright that channel is, or something that is the same for all three?""",
+        Follow one pixel, say (200, 100, 50), through each option. The hue stays only if R, G and B keep
+        their proportions. What decides how much each of its channels changes: which channel it is,
+        how bright that channel is, or something the three share?""",
     solution='answer = "b"',
     reference="b",
     wrong_answers=("a", "c", "d", 2),
@@ -310,7 +310,7 @@ q4 = Exercise(
             c_ref = cdf(histogram(reference))
             # c_ref never decreases, so np.searchsorted(c_ref, c) gives, for each c[v], the first u with
             # c_ref[u] >= c[v]; the same as a loop: lut[v] = np.argmax(c_ref >= c[v])
-            lut = np.searchsorted(c_ref, c).astype(np.uint8)
+            lut = np.minimum(np.searchsorted(c_ref, c), 255).astype(np.uint8)  # 256 would wrap to 0
             return lut[image]""",
     reference=_reference_match,
     wrong_answers=(_match_strictly_greater, _match_returns_table, _match_swapped, _match_equalizes,
