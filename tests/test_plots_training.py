@@ -68,6 +68,16 @@ def test_plot_confusion_matrix_text_and_labels():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
     assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
     assert len(fig.axes) == 2  # the matrix and its colour bar
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    assert colours["5"] == "white" and colours["2"] == "black"  # the darkest mistake stays readable
+    assert colours["50"] == "black"  # the diagonal is grey
+
+
+def test_plot_confusion_matrix_numbers_grow_with_the_figure():
+    cm = np.arange(100).reshape(10, 10)
+    small = plots.plot_confusion_matrix(cm, size=5).axes[0].texts[0].get_fontsize()
+    large = plots.plot_confusion_matrix(cm, size=6.5).axes[0].texts[0].get_fontsize()
+    assert small == 10 and large == 13
 
 
 def test_plot_confusion_matrix_normalized_rows():
