@@ -135,9 +135,10 @@ q2 = Exercise(
     "Exercise 2 · Does the stride matter?",
     test=choice_test("b", _Q2_EXPLANATIONS),
     hint="""\
-        The prompt says how the two outputs are related: one keeps every 2nd row and column of the
-        other. Which measured variant of the lesson's experiment is related to another one in the
-        same way, and what did that do to the change?""",
+        The stride-2 output is every 2nd row and column of the stride-1 output:
+        pool2d(f, 3, stride=2) equals pool2d(f, 3, stride=1)[::2, ::2]. Which variant of the
+        lesson's experiment is related to another one in a similar way, and what did that do to the
+        change?""",
     solution="""\
         answer = "b"   # the window decides the tolerance; stride 2 only keeps every 2nd output""",
     reference="b",
@@ -148,9 +149,9 @@ q2 = Exercise(
         pool2d(f, 3, stride=1)[::2, ::2]), and keeping every n-th value did not change the relative
         change in the lesson's experiment. On the lesson's
         40 crops, 3 x 3 max pooling changes by about 30 % after a 1-pixel shift with stride 1 and with
-        stride 2 (2 x 2 windows: 37 %; no pooling: 55 %). The tolerance comes from the window; stride 2
+        stride 2 (no pooling: 55 %). The tolerance comes from the window; stride 2
         makes the maps, and the work of the next layer, 4 times smaller. To see it, add both to the
-        lesson's shrink (and their names to names) and rerun the experiment.""",
+        lesson's variants dict and rerun the experiment.""",
     level=2,
     kinds=("concept",),
 )
