@@ -329,10 +329,10 @@ def occlusion_map(
     stride: int = 2,
     fill: float = 0.0,
 ) -> np.ndarray:
-    """Drop in the class's probability when a ``patch`` x ``patch`` square is covered (lesson 10).
+    """Drop in the model's output for a class when a ``patch`` x ``patch`` square is covered (lesson 10).
 
     Slides a square of value ``fill`` over the image with ``stride``; each covered
-    position gets the drop ``p(original) - p(covered)``, averaged over the squares that
+    position gets the drop ``out(original) - out(covered)``, averaged over the squares that
     covered it. Zeiler & Fergus (2014), "Visualizing and understanding convolutional
     networks". Returns an ``(H, W)`` float32 array; positive means "this region mattered".
     The drop is in the units of the model's output: probabilities for the course models,

@@ -205,8 +205,8 @@ q3 = Exercise(
     "Exercise 3 · Occlusion, square by square",
     test=_test_q3,
     hint="""\
-        First work out where a square may start so that it fits inside the image: with patch 6
-        and stride 2 on 28 rows, the last start is row 22. For each (top, left) pair, cover a
+        First work out where a square may start so that it fits inside the image: the last
+        start leaves room for all `patch` rows (count them on 8 rows with patch 3). For each (top, left) pair, cover a
         copy of the image; put all the copies in one batch, so the network is called once.
         The drop is the uncovered image's score minus the covered one's, arranged as a grid with
         one row per top and one column per left.""",
