@@ -121,9 +121,9 @@ q2 = Exercise(
     "Exercise 2 · What will this kernel do?",
     test=choice_test("c", _Q2_EXPLANATIONS),
     hint="""\
-        Before anything else, add up the nine weights: the lesson showed that on a flat
-        region, where every pixel has the same grey c, only that sum matters. Which
-        letters does your sum leave?""",
+        Do not judge by the shape of the kernel. Which single number, computed from
+        the weights, did the lesson use to sort kernels into blurs, sharpeners and edge
+        detectors? Work it out here, then ask what the kernel gives on a flat region.""",
     solution="""\
         answer = "c"   # the weights sum to 8 - 8 = 0: flat regions give 0, edges give signed values""",
     reference="c",
