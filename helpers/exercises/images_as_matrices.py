@@ -167,7 +167,9 @@ q3 = Exercise(
     explanation="""\
         On the astronaut the uint8 version more than doubles the count: for light pixels
         G + B passes 255 and wraps to a small number, so the white shuttle comes out "red".
-        Remove the # signs in the next cell to see the mask: the flag's red stripes and the suit.""",
+        Remove the # signs in the next cell to see the mask: the orange suit, her hair, the
+        shuttle's orange tank and a flag stripe, plus parts of the dark helmet and neck ring,
+        where all three values are small and a slightly larger red is enough.""",
 )
 
 
