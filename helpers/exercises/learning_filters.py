@@ -263,8 +263,8 @@ q3 = Exercise(
         The learning rate had to drop: 25 weights over neighbouring, similar pixels make the
         loss steeper along "all weights together", so a step of 0.1 overshoots. (Going
         further's curvature subsection computes the limit, 2 / lambda_max: about 0.065 here;
-        after running that section, curvatures(x_train[..., 0], size=5) gives it.) Just above it, at 0.07, the loss falls for
-        a few steps, then grows until it overflows.""",
+        after running that section, curvatures(x_train[..., 0], size=5) gives it.) Just
+        above it, at 0.07, the loss falls for a few steps, then grows until it overflows.""",
 )
 
 
