@@ -133,7 +133,7 @@ q2 = Exercise(
         It compares each pixel with all eight neighbours, so edges in every direction respond, with
         a sign: positive on the bright side of an edge, negative on the dark side. It looks like
         `sharpen`, but `sharpen` sums to 1: `sharpen` is an edge detector plus the identity.""",
-    level=2,
+    level=1,
     kinds=("predict", "concept"),
 )
 
