@@ -75,31 +75,32 @@ q1 = Exercise(
 # ---- 2 · the stretch does not undo a wrap-around ------------------------------------------
 
 q2 = Exercise(
-    "Exercise 2 · Does the stretch rescue it?",
+    "Exercise 2 · Does the stretch change it?",
     test=choice_test("c", {
-        "a": "that is how `np.clip(gray.astype(np.int16) + 100, 0, 255)` looks. `gray + 100` is a uint8 "
-             "array: it wrapped around before imshow saw it, so its brightest pixels now hold small values.",
-        "b": "that would be right for `gray.astype(np.int16) + 100`: the stretch undoes a shift of every "
-             "value. But `gray` is uint8, so the sum wrapped around first, and the stretch only rescales "
-             "the values it receives; it cannot undo the wrap.",
+        "a": "that is how it looks with `vmin=0, vmax=255` (honest): 100..227 are light greys. Without "
+             "them imshow stretches: it maps the smallest value present, 100, to black and the largest, "
+             "227, to white.",
+        "b": "nothing wraps here: the largest value is 255 // 2 + 100 = 227, which fits in uint8 (up to "
+             "255). Wrap-around needs a sum above 255, as with `gray + 100`.",
         "c": "right.",
-        "d": "nothing is above 255: a uint8 array cannot hold 256 or more, the sum wrapped around "
-             "(modulo 256) instead. Clipping to white is what imshow does to float colour images above 1.",
+        "d": "nothing is above 255 (the largest value is 227), and clipping to white is what imshow does "
+             "to float colour images above 1, not to a uint8 grey image.",
     }),
     hint="""\
-        Take it in the order the computer does: first, what does the array `gray + 100` hold
-        (what is its dtype)? Only then, what does imshow's stretch do to the values it receives?""",
+        Take it in the order the computer does: first, what are the smallest and largest values of
+        `gray // 2 + 100`, given that `gray` holds 0..255? Does anything pass 255? Only then: what
+        does imshow's stretch do with that smallest and that largest value?""",
     solution="""\
-        answer = "c"   # the wrap happens in the array; the stretch keeps the order of the values""",
+        answer = "c"   # values 100..227, no wrap; the stretch maps 100 to black and 227 to white""",
     reference="c",
     wrong_answers=("a", "b", "d", "e", 3),
     level=2,
     kinds=("concept",),
     explanation="""\
-        The wrap happens in the array, before imshow sees it: pixels above 155 now hold 0..99,
-        the darkest values of all. The stretch maps the smallest value to black and the largest
-        to white, keeping the order, so those pixels stay dark. `gray + 100` already spans
-        0..255 here, so the stretch changes nothing at all. Run the next cell to see it.""",
+        `gray // 2` holds 0..127, so `gray // 2 + 100` holds 100..227: no value passes 255, so
+        nothing wraps. The stretch maps 100 to black and 227 to white, which undoes the halving and
+        the shift (up to the rounding of `// 2`): the picture looks like `gray`. Only
+        `vmin=0, vmax=255` shows how dull the array really is. Run the next cell to see it.""",
 )
 
 
