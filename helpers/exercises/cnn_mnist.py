@@ -77,6 +77,18 @@ q1 = Exercise(
 )
 
 
+def photo_cnn_numbers() -> tuple[int, int]:
+    """Exercise 1's network built in Keras: (Flatten's length, the first Conv2D's parameters)."""
+    import keras
+
+    photo_cnn = keras.Sequential([
+        keras.Input(shape=(Q1_SIDE, Q1_SIDE, Q1_CHANNELS)),
+        keras.layers.Conv2D(Q1_FILTERS[0], Q1_KERNELS[0]), keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2D(Q1_FILTERS[1], Q1_KERNELS[1]), keras.layers.MaxPooling2D(2),
+        keras.layers.Flatten()])
+    return int(photo_cnn.output.shape[1]), int(photo_cnn.layers[0].count_params())
+
+
 # ---- q2: which of two comparisons the spread of the seeds resolves ------------------------
 
 #: Exercise 2's runs (validation accuracy in %, three seeds per variant). A-B differ by less
@@ -91,9 +103,9 @@ _Q2_EXPLANATIONS = {
         "difference. C and D are another story: compare the gap with the spread there too."
     ),
     "b": (
-        "right: A and B differ by 0.04 points, well inside their seeds' spread of 0.14-0.17 points. D's worst seed "
-        "(99.26) beats C's best (99.14) by 0.12 points, while each variant's seeds span at most 0.07: that "
-        "difference is resolved."
+        "right, by the lesson's rule: D is ahead of C at every seed by at least 0.12 points (99.26 vs 99.14 at "
+        "seed 1), more than either variant's spread (at most 0.07): resolved. B is behind A at seed 1 (99.16 vs "
+        "99.27), and the means differ by only 0.04 points, inside spreads of 0.14-0.17: not resolved."
     ),
     "c": (
         "three seeds are enough when the difference is large against the spread. C's seeds span 0.04 points and "
@@ -336,9 +348,10 @@ q4 = Exercise(
     test=_test_q4,
     hint="""\
         Loop over model.layers and skip every layer that is neither a Conv2D nor a Dense (isinstance
-        tells you the kind). A layer's weights are in layer.kernel, and layer.output describes what it
-        passes on; both have a .shape. For each kind, ask: how many weights, and how many times does one
-        image use each of them? Picture lesson 04's kernel sliding over the image: where does it stop?""",
+        tells you the kind). For each kind, ask: how many weights (layer.kernel.shape), and how many
+        times does one image use each of them? A Dense weight meets its input once. A Conv2D weight is
+        used once at every place the kernel visits: which column of model.summary() counts those
+        places, and how do you read it from a layer in code?""",
     solution="""\
         def multiply_adds(model):
             total = 0
