@@ -12,7 +12,7 @@ from helpers.exercises.core import Exercise, Outcome, Wrong, call, choice_test, 
 #: run on the course's 2-core machine, as the mean over the four moves (right, left, down, up) at each
 #: distance: unshifted, 2, 3 and 4 pixels. Used only when no model is passed (the tests).
 Q1_MEASURED = {"clean": 92.2, "two": 85.0, "three": 72.8, "four": 54.3}
-Q1_TOLERANCE = 6.0  # percentage points
+Q1_TOLERANCE = 10.0  # percentage points: the curve bends, so a fair reading can land off the midpoint
 
 
 def _q1_measure(model, images, labels) -> dict[str, float]:
@@ -256,7 +256,8 @@ q3 = Exercise(
     test=choice_test("a", _Q3_EXPLANATIONS),
     hint="""\
         If the information were gone, what would follow for *any* network tested on the same 6-pixel
-        images? Which experiment gives a network its best chance on them?""",
+        images, however it was trained? For each option, ask: would its result differ depending on
+        which explanation is true?""",
     solution="""\
         answer = "a"   # a network trained on 6-pixel shifts, tested on the same images: the control""",
     reference="a",
