@@ -135,10 +135,9 @@ q2 = Exercise(
     "Exercise 2 · Does the stride matter?",
     test=choice_test("b", _Q2_EXPLANATIONS),
     hint="""\
-        The stride-2 output is every 2nd row and column of the stride-1 output:
-        pool2d(f, 3, stride=2) equals pool2d(f, 3, stride=1)[::2, ::2]. Which variant of the
-        lesson's experiment is related to another one in a similar way, and what did that do to the
-        change?""",
+        Both strides use the same 3 x 3 windows; only which window positions are kept differs.
+        Write out which outputs of stride 1 also appear with stride 2. Did the experiment find that
+        keeping fewer outputs, by itself, changes the relative change?""",
     solution="""\
         answer = "b"   # the window decides the tolerance; stride 2 only keeps every 2nd output""",
     reference="b",
@@ -234,7 +233,7 @@ q3 = Exercise(
     "Exercise 3 · Max pooling a colour image with a reshape",
     test=_test_q3,
     hint="""\
-        Start from the lesson's reshape of a 2-D map into 2 x 2 windows. What must change when the
+        Start from Going further's reshape of a 2-D map into 2 x 2 windows. What must change when the
         window is size x size, and when a channel axis comes along (pooling never mixes channels)?
         When size does not divide H or W, the reshape fails: what does "valid" pooling do with the
         left-over rows and columns, and what can you do to x before the reshape to match it?""",
@@ -245,8 +244,8 @@ q3 = Exercise(
             return x.reshape(h // size, size, w // size, size, c).max(axis=(1, 3))""",
     reference=_reference_q3,
     wrong_answers=(_wrong_order_q3, _mean_q3, _no_crop_q3, _uses_pool2d_q3, _loops_q3),
-    level=2,
-    kinds=("code",),
+    level=3,
+    kinds=("code", "beyond"),
 )
 
 
