@@ -135,7 +135,8 @@ q2 = Exercise(
     "Exercise 2 · Does the stride matter?",
     test=choice_test("b", _Q2_EXPLANATIONS),
     hint="""\
-        Both strides use the same 3 x 3 windows; only which window positions are kept differs.
+        First ask: how is the stride-2 output related to the stride-1 one? Both strides use the
+        same 3 x 3 windows; only which window positions are kept differs.
         Write out which outputs of stride 1 also appear with stride 2. Did the experiment find that
         keeping fewer outputs, by itself, changes the relative change?""",
     solution="""\
@@ -244,8 +245,8 @@ q3 = Exercise(
             return x.reshape(h // size, size, w // size, size, c).max(axis=(1, 3))""",
     reference=_reference_q3,
     wrong_answers=(_wrong_order_q3, _mean_q3, _no_crop_q3, _uses_pool2d_q3, _loops_q3),
-    level=3,
-    kinds=("code", "beyond"),
+    level=2,
+    kinds=("code",),
 )
 
 

@@ -119,7 +119,7 @@ def plot_shift_tolerance(shifts, changes: dict, *, title: str = "How much a feat
     """
     fig = _percent_vs_shift(shifts, changes, "changes", xlabel="shift of the input (pixels)",
                             ylabel="relative change of the map (%)", title=title, from_zero=True)
-    fig.set_size_inches(10.5, 5.4)  # projector: 840 px wide, text 12-13 pt (at least 13 px)
+    fig.set_size_inches(10.5, 5.4)  # projector: 840 px wide, text 14-15 pt (at least 15 px)
     ax = fig.axes[0]
     for line in ax.lines:
         if line.get_label().startswith(("average", "every")):
@@ -128,10 +128,10 @@ def plot_shift_tolerance(shifts, changes: dict, *, title: str = "How much a feat
         label, value = reference
         ax.axhline(100 * float(value), color="0.35", linestyle=":", linewidth=2, label=label)
         ax.set_ylim(0, max(ax.get_ylim()[1], 106 * float(value)))  # the y limits were fixed before the line
-    ax.legend(fontsize=12)
-    ax.tick_params(labelsize=12)
-    ax.xaxis.label.set_fontsize(12)
-    ax.yaxis.label.set_fontsize(12)
-    ax.title.set_fontsize(13)
+    ax.legend(fontsize=14)
+    ax.tick_params(labelsize=14)
+    ax.xaxis.label.set_fontsize(14)
+    ax.yaxis.label.set_fontsize(14)
+    ax.title.set_fontsize(15)
     fig.tight_layout()
     return fig
