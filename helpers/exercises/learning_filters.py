@@ -261,9 +261,9 @@ q3 = Exercise(
         The 16 outer weights went to 0: the targets depend only on the 3 x 3 centre of each
         5 x 5 window, and the best kernel is unique, so the layer finds Sobel in the middle.
         The learning rate had to drop: 25 weights over neighbouring, similar pixels make the
-        loss steeper along "all weights together", so a step of 0.1 overshoots. (Going
-        further's curvature subsection computes the limit, 2 / lambda_max: about 0.065 here;
-        after running that section, curvatures(x_train[..., 0], size=5) gives it.) Just
+        loss steeper along "all weights together", so a step of 0.1 overshoots. (The limit
+        is 2 / lambda_max, about 0.065 here: Going further, after the exercises, explains it,
+        and after running it, curvatures(x_train[..., 0], size=5) computes it.) Just
         above it, at 0.07, the loss falls for a few steps, then grows until it overflows.""",
 )
 
