@@ -341,10 +341,9 @@ q4 = Exercise(
     "Exercise 4 · A separable filter",
     test=_test_q4,
     hint="""\
-        correlate2d takes a kernel of any 2-D shape, not only k x k. The k x k kernel
-        mixes pixels across rows and columns at once: could you split that into two
-        passes, each mixing pixels in one direction only? Which kernel shapes do that,
-        and what should the second pass filter?""",
+        The k x k kernel mixes pixels across rows and columns at once: could you split
+        that into two passes, each mixing pixels in one direction only? Which kernel
+        shapes do that, and what should the second pass filter?""",
     solution="""\
         def blur_separable(image, weights):
             weights = np.asarray(weights, dtype=float)
