@@ -53,10 +53,10 @@ q1 = Exercise(
     "Exercise 1 · Which rows does conv2 see?",
     test=_test_q1,
     hint="""\
-        Walk back one layer at a time, as the lesson did for its own network. A 3 x 3 "valid"
-        convolution's output row r reads rows r to r + 2 of its input. A 2 x 2 pooling's output
-        row q comes from rows 2q and 2q + 1. Start at conv2 row 4, then apply the first kernel's
-        rule with the variant's kernel size.""",
+        Walk back one layer at a time, as the lesson did before drawing the channel's boxes:
+        conv2 row 4 -> pool1 rows -> conv1 rows -> input rows. Write down the first and last row
+        after each step. Only the last step differs from the lesson's network: how many input
+        rows does one output row of a 3 x 3 convolution read?""",
     solution="""\
         answer = (8, 15)   # conv2 row 4 reads pool1 rows 4-6 = conv1 rows 8-13 = input rows 8-15 (8 rows)""",
     reference=_rows_seen(Q1_ROW, Q1_FIRST_KERNEL),
