@@ -186,7 +186,7 @@ def test_equalize_color_hsv_is_rgb_scaled_by_equalized_value_over_value(index):
 
 
 def test_exercise_test_data_has_no_rounding_ties():
-    # lesson 02's exercise 2 must accept every correct way of rounding, so none of its exact
+    # lesson 02's exercise 3 must accept every correct way of rounding, so none of its exact
     # results may sit on a half; exercise 4's random cases must not depend on how a learner
     # computes a CDF, so their two CDFs may meet only at 0 and 1
     from helpers.exercises import histograms_and_equalization as ex

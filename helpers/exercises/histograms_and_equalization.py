@@ -67,7 +67,7 @@ q1 = Exercise(
 )
 
 
-# ---- q2 · code: a linear stretch between two percentiles, clipped and rounded ----------------
+# ---- q3 · code: a linear stretch between two percentiles, clipped and rounded ----------------
 
 def _reference_stretch(image, low_pct, high_pct):
     low, high = np.percentile(image, [low_pct, high_pct])
@@ -164,8 +164,8 @@ def _stretch_with_rescale_intensity(image, low_pct, high_pct):
     return exposure.rescale_intensity(image, in_range=(low, high))
 
 
-q2 = Exercise(
-    "Exercise 2 · A stretch that ignores outliers",
+q3 = Exercise(
+    "Exercise 3 · A stretch that ignores outliers",
     test=_test_stretch,
     hint="""\
         Which level must become 0, and which 255? A straight line through those two points gives every
@@ -184,10 +184,10 @@ q2 = Exercise(
 )
 
 
-# ---- q3 · concept: which operation keeps the hues ------------------------------------------
+# ---- q2 · concept: which operation keeps the hues ------------------------------------------
 
-q3 = Exercise(
-    "Exercise 3 · Which keeps the hues?",
+q2 = Exercise(
+    "Exercise 2 · Which keeps the hues?",
     test=choice_test("b", {
         "a": "each channel gets its own straight line, with its own offset and slope, so one pixel's R, G "
              "and B change by different amounts and their proportions move.",
@@ -207,7 +207,7 @@ q3 = Exercise(
     solution='answer = "b"',
     reference="b",
     wrong_answers=("a", "c", "d", 2),
-    level=2,
+    level=1,
     kinds=("concept",),
     explanation="""\
         In (b) a pixel's R, G and B are all divided by the same number, the wall's brightness at that spot:
