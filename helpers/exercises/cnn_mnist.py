@@ -86,7 +86,8 @@ def photo_cnn_numbers() -> tuple[int, int]:
         keras.layers.Conv2D(Q1_FILTERS[0], Q1_KERNELS[0]), keras.layers.MaxPooling2D(2),
         keras.layers.Conv2D(Q1_FILTERS[1], Q1_KERNELS[1]), keras.layers.MaxPooling2D(2),
         keras.layers.Flatten()])
-    return int(photo_cnn.output.shape[1]), int(photo_cnn.layers[0].count_params())
+    # A Sequential's own `.output` is undefined until it is called; its last layer's is not.
+    return int(photo_cnn.layers[-1].output.shape[1]), int(photo_cnn.layers[0].count_params())
 
 
 # ---- q2: which of two comparisons the spread of the seeds resolves ------------------------
@@ -123,8 +124,8 @@ q2 = Exercise(
     "Exercise 2 · Which difference is real?",
     test=choice_test("b", _Q2_EXPLANATIONS),
     hint="""\
-        The lesson's design table printed every seed next to each row's mean, and its rule said when a
-        difference is resolved. Read each pair here the same way.""",
+        The lesson's design table printed every seed of each row, and its rule (What the changes buy)
+        said when a difference is resolved. Read each pair here the same way.""",
     solution="""\
         answer = "b"   # A-B: 0.04 points inside a spread of ~0.15; D's worst seed beats C's best""",
     reference="b",
@@ -132,7 +133,7 @@ q2 = Exercise(
     explanation="""\
         The spread between seeds is the noise of one measurement: a difference smaller than it is not
         resolved, however many decimals you print, and a difference much larger than it is, even with three
-        seeds. That is why the lesson's table shows every seed next to each row's mean.""",
+        seeds. That is why the lesson's table shows every seed of each row.""",
     level=1,
     kinds=("concept",),
 )
@@ -351,7 +352,7 @@ q4 = Exercise(
         tells you the kind). For each kind, ask: how many weights (layer.kernel.shape), and how many
         times does one image use each of them? A Dense weight meets its input once. A Conv2D weight is
         used once at every place the kernel visits: which column of model.summary() counts those
-        places, and how do you read it from a layer in code?""",
+        places? In code, a layer's layer.output.shape is that column: (None, rows, cols, channels).""",
     solution="""\
         def multiply_adds(model):
             total = 0
