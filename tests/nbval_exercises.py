@@ -11,7 +11,9 @@ notebook as parent, so it runs in the same kernel, at that point of the lesson::
 The extra item does what a learner does: it takes the text ``ex.qN.solution()``
 prints, without the header line and the indentation, puts it in place of the cell's
 body (everything above the check line except the ``import ... as ex`` line) and runs it,
-then the cell's own check line. It runs in a *copy* of the kernel's globals, from which
+then the cell's own check line, and, once that passes, the cell after it when that cell is
+gated on the answer (``if ex.qN.evaluate(answer).passed: ...``: with the placeholder nbval
+never runs its body). It runs in a *copy* of the kernel's globals, from which
 the names the cell's body binds are removed (as if the starter cell had never run), so
 the notebook's own state is untouched for the cells that follow. The outcome comes
 from ``ex.qN.evaluate(...)`` with the check line's arguments; the item fails unless it
@@ -202,11 +204,11 @@ def _strip_printed_solution(printed: str) -> str:
 # Runs inside the lesson's kernel. Defines one function, calls it and deletes it again,
 # so the only traces left in the kernel are what the checker itself keeps.
 _KERNEL_PROBE = '''
-def _exercise_solution_probe(receiver, check_line, evaluate_expr, body_names, filename, marker):
+def _exercise_solution_probe(receiver, check_line, evaluate_expr, body_names, filename, marker, followup=None):
     import contextlib, io, json, linecache, textwrap, traceback
     ns = dict(globals())   # a copy: the lesson's own state stays as it is
     report = {"module": None, "title": None, "solution": None, "status": None,
-              "message": None, "error": None, "printed": ""}
+              "message": None, "error": None, "printed": "", "followup_error": None}
     printed = io.StringIO()
     try:
         exercise = eval(receiver, ns)
@@ -231,6 +233,17 @@ def _exercise_solution_probe(receiver, check_line, evaluate_expr, body_names, fi
             exec(compile(code, filename, "exec"), ns)
             outcome = eval(compile(evaluate_expr, filename, "eval"), ns)
         report["status"], report["message"] = outcome.status, outcome.message
+        if followup and outcome.status == "correct":   # the cell a learner runs once the answer passes
+            try:
+                after = get_ipython().transform_cell(followup)
+            except NameError:
+                after = followup
+            try:
+                with contextlib.redirect_stdout(printed):
+                    exec(compile(after, filename + " (the cell after it)", "exec"), ns)
+            except Exception as exc:
+                report["followup_error"] = "".join(
+                    traceback.format_exception(type(exc), exc, exc.__traceback__.tb_next))
     except Exception as exc:
         report["error"] = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__.tb_next))
     finally:
@@ -240,10 +253,23 @@ def _exercise_solution_probe(receiver, check_line, evaluate_expr, body_names, fi
 '''
 
 
-def kernel_code(exercise: ExerciseCell, filename: str) -> str:
+def followup_source(exercise: ExerciseCell, later_sources) -> str | None:
+    """The code cell after an exercise cell that runs only once its answer passes, if any.
+
+    Lessons follow some exercises with a cell gated on the learner's answer
+    (``if ex.q1.evaluate(answer).passed: ...``): with the placeholder in place nbval never runs
+    its body, so the solution item runs it after the solution passes. ``later_sources`` are the
+    sources of the code cells after the exercise cell, in order; only the first one is looked at.
+    """
+    for source in later_sources:
+        return source if f"{exercise.receiver}.evaluate(" in source else None
+    return None
+
+
+def kernel_code(exercise: ExerciseCell, filename: str, followup: str | None = None) -> str:
     arguments = ", ".join(
         repr(a) for a in (exercise.receiver, exercise.check_line, exercise.evaluate_expr,
-                          list(exercise.body_names), filename, RESULT_MARKER)
+                          list(exercise.body_names), filename, RESULT_MARKER, followup)
     )
     return (
         _KERNEL_PROBE
@@ -266,24 +292,27 @@ if IPyNbFile is not None:
         def collect(self):
             self.ran_cells = set()      # cell numbers whose item ran (filled by the hook below)
             self.broken_by = None       # (cell number, reason) of the first cell that raised
-            for item in super().collect():
+            items = list(super().collect())
+            for position, item in enumerate(items):
                 yield item
                 if not isinstance(item, IPyNbCell):
                     continue
                 exercise = parse_exercise_cell(item.cell.source)
                 if exercise is not None:
+                    later = (i.cell.source for i in items[position + 1:] if isinstance(i, IPyNbCell))
                     yield ExerciseSolutionItem.from_parent(
                         self, name=f"Exercise {exercise.number} solution",
-                        cell_item=item, exercise=exercise,
+                        cell_item=item, exercise=exercise, followup=followup_source(exercise, later),
                     )
 
     class ExerciseSolutionItem(pytest.Item):
         """Runs the printed solution of one exercise in the lesson's kernel, right after its cell."""
 
-        def __init__(self, *, cell_item, exercise: ExerciseCell, **kwargs):
+        def __init__(self, *, cell_item, exercise: ExerciseCell, followup: str | None = None, **kwargs):
             super().__init__(**kwargs)
             self.cell_item = cell_item
             self.exercise = exercise
+            self.followup = followup
 
         def reportinfo(self):
             return self.path, None, self.name   # shown as notebooks/NN_....ipynb::Exercise N solution
@@ -305,7 +334,7 @@ if IPyNbFile is not None:
             notebook = self.parent
             kernel = notebook.kernel
             filename = f"<{self._lesson()} exercise {self.exercise.number} solution>"
-            msg_id = kernel.execute_cell_input(kernel_code(self.exercise, filename), allow_stdin=False)
+            msg_id = kernel.execute_cell_input(kernel_code(self.exercise, filename, self.followup), allow_stdin=False)
             timeout = self.config.option.nbval_cell_timeout
             try:
                 kernel.await_reply(msg_id, timeout=timeout)
@@ -345,6 +374,14 @@ if IPyNbFile is not None:
                     pytest.skip(f"Cell {cell_num} of this notebook failed ({reason}), so the lesson's state is "
                                 f"incomplete; the solution then gave: {first[0]}")
                 raise SolutionFailed(self._explain(report))
+            if report.get("followup_error") or (self.followup and errors):
+                detail = report.get("followup_error") or "\n".join(errors)
+                raise SolutionFailed(
+                    f"{self._lesson()}, exercise {self.exercise.number}: the solution passes, but the cell after "
+                    "the exercise, which a learner runs once the answer passes, then raises:\n\n"
+                    + textwrap.indent(detail.rstrip(), "    ")
+                    + "\n\nThat cell:\n" + textwrap.indent(self.followup.rstrip(), "    ")
+                )
 
         def _explain(self, report) -> str:
             exercise = self.exercise

@@ -95,3 +95,27 @@ def test_solution_items(pytester, monkeypatch):
     # selected alone, without the cells before it: skipped, not failed
     out.fnmatch_lines(["SKIPPED*the exercise cell (Cell 1) did not run in this session*"])
     result.assert_outcomes(passed=6 + 4, failed=2 + 1, skipped=1 + 1)
+
+
+def test_the_cell_after_an_exercise_runs_once_the_solution_passes(pytester, monkeypatch):
+    # A lesson may follow an exercise with a cell gated on the answer; nbval never runs its body
+    # (the placeholder does not pass), so the solution item runs it after the solution passes.
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    exercise = "def square(x):\n    ...  # your code here\n\n\nex.q1.check(square)\n# ex.q1.solution()"
+    _notebook(pytester.path / "works.ipynb", SETUP, exercise,
+              "if ex.q1.evaluate(square).passed:\n    assert square(4) == 16\n    print('see for yourself')")
+    _notebook(pytester.path / "crashes.ipynb", SETUP, exercise,
+              "if ex.q1.evaluate(square).passed:\n    print(square(2).shape)  # an int has no shape")
+    _notebook(pytester.path / "ungated.ipynb", SETUP, exercise, "raise_if_run = 1 / 0")  # not gated: nbval's
+    result = pytester.runpytest_subprocess(
+        "-p", "tests.nbval_exercises", "-p", "no:cacheprovider", "-p", "no:randomly",
+        "--nbval-lax", "--nbval-current-env", "-v", "works.ipynb", "crashes.ipynb", "ungated.ipynb",
+    )
+    out = result.stdout
+    out.fnmatch_lines(["works.ipynb::Exercise 1 solution PASSED*", "crashes.ipynb::Exercise 1 solution FAILED*",
+                       "ungated.ipynb::Exercise 1 solution PASSED*", "*ungated*Cell 2 FAILED*"])
+    out.fnmatch_lines([
+        "crashes.ipynb, exercise 1: the solution passes, but the cell after the exercise, which a learner "
+        "runs once the answer passes, then raises:",
+        "*AttributeError: 'int' object has no attribute 'shape'",
+    ])
