@@ -200,11 +200,12 @@ def _test_q3(answer):
                     "changes the model in place, so a blown-up model stays nan whatever rate you try next. "
                     "Re-run the whole cell.")
     error = float(np.abs(kernel - Q3_EXPECTED).max())
+    error_text = f"{error:.3f}" if round(error, 3) > Q3_TOLERANCE else f"{error:.4f}"  # never "0.050 > 0.05"
     if error <= Q3_TOLERANCE:
         return
     offset = kernel - Q3_EXPECTED
     if abs(offset.sum()) > 0.8 * 5 * np.linalg.norm(offset):  # nearly the same offset on all 25 weights
-        raise Wrong(f"all 25 weights are off by about the same amount (up to {error:.2g}): the steps overshoot "
+        raise Wrong(f"all 25 weights are off by about the same amount (up to {error_text}): the steps overshoot "
                     "along 'all weights together'. The first losses may have "
                     "fallen, but the last ones grow: try a smaller learning rate (and then more steps).")
     for dr in (-1, 0, 1):
@@ -217,10 +218,10 @@ def _test_q3(answer):
                             "y_train lost 1: cut y_train by one more pixel on EACH side, not two on one side.")
     centre = kernel[1:4, 1:4].ravel()
     if centre.std() > 0 and np.corrcoef(centre, _SOBEL_X.ravel())[0, 1] > 0.95:  # Sobel's pattern, not its values yet
-        raise Wrong(f"your kernel has Sobel's pattern in the middle, but some weights are off by up to {error:.2f} "
-                    "(0.05 is allowed): the run is too short. Train for more steps at the same rate, until the "
+        raise Wrong(f"your kernel has Sobel's pattern in the middle, but some weights are off by up to {error_text} "
+                    f"(at most {Q3_TOLERANCE} is allowed): the run is too short. Train for more steps at the same rate, until the "
                     "kernel stops changing (compare kernels_5x5[-1] with kernels_5x5[-100]).")
-    raise Wrong(f"your kernel is off by up to {error:.2f} from what the targets call for (0.05 is allowed). If the "
+    raise Wrong(f"your kernel is off by up to {error_text} from what the targets call for (at most {Q3_TOLERANCE} is allowed). If the "
                 "last losses are still falling, train for more steps; check also that you trained on x_train and "
                 "y_train (cut to the output's size), and read the weights after training.")
 
