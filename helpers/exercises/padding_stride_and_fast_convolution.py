@@ -120,7 +120,7 @@ q2 = Exercise(
         For each period, ask how many periods fit into one block, and whether what the block
         adds up stays the same wherever along the stripes the block starts.""",
     solution="""\
-        answer = "a"   # a block of 6 pixels holds exactly two periods: the same mix in every block""",
+        choice = "a"   # a block of 6 pixels holds exactly two periods: the same mix in every block""",
     reference="a",
     wrong_answers=("b", "c", "d", 12, 4.4, 6, 2),
     explanation="""\
