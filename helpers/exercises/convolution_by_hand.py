@@ -343,8 +343,8 @@ q4 = Exercise(
     hint="""\
         The k x k kernel mixes pixels across rows and columns at once: could you split
         that into two passes, each mixing pixels in one direction only? Which kernel
-        shapes do that, and what should the second pass filter? A 1-D array w becomes
-        a 1 x k kernel with w[None, :] (a row) and a k x 1 kernel with w[:, None] (a column).""",
+        shapes do that, and what should the second pass filter? To turn a 1-D array into
+        a 2-D kernel, look up np.newaxis (or reshape) in NumPy's indexing guide.""",
     solution="""\
         def blur_separable(image, weights):
             weights = np.asarray(weights, dtype=float)
