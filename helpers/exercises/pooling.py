@@ -136,9 +136,8 @@ q2 = Exercise(
     test=choice_test("b", _Q2_EXPLANATIONS),
     hint="""\
         First ask: how is the stride-2 output related to the stride-1 one? Both strides use the
-        same 3 x 3 windows; only which window positions are kept differs.
-        Write out which outputs of stride 1 also appear with stride 2. Then find the variant of the
-        shift experiment that also just keeps some of the values, and read its curve.""",
+        same 3 x 3 windows. Then ask what the shift experiment says about keeping only some of
+        the values of a map.""",
     solution="""\
         answer = "b"   # the window decides the tolerance; stride 2 only keeps every 2nd output""",
     reference="b",
