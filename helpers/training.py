@@ -267,6 +267,35 @@ def train(
     )
 
 
+def score_each_epoch(images: np.ndarray, labels: np.ndarray, *, prefix: str = "end_", batch_size: int = 1000):
+    """A Keras callback that scores fixed images after every epoch, as validation is scored.
+
+    ``model.fit`` logs the training loss as an average over the epoch's batches, each scored
+    with the weights of that moment. This callback instead evaluates ``images`` (not shuffled)
+    with the weights at the *end* of each epoch and adds ``prefix + name`` for every
+    compiled metric (``end_loss``, ``end_accuracy``) to the epoch's logs, so the history
+    gets them next to ``loss`` and ``val_loss``. Lesson 07.
+
+    Parameters
+    ----------
+    images, labels
+        uint8 images ``(N, H, W)`` (or float32 model input) and their integer labels.
+    prefix
+        Put in front of each metric name in the history.
+    batch_size
+        Images per evaluation batch.
+    """
+    data = make_dataset(images, labels, batch_size=batch_size, shuffle=False)
+
+    class _ScoreEachEpoch(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            scores = self.model.evaluate(data, verbose=0, return_dict=True)
+            if logs is not None:
+                logs.update({prefix + name: float(value) for name, value in scores.items()})
+
+    return _ScoreEachEpoch()
+
+
 def predict_classes(model: keras.Model, x: np.ndarray, *, batch_size: int = 1000) -> np.ndarray:
     """The class each input is given: ``argmax`` of the model's outputs, as int64.
 

@@ -135,6 +135,17 @@ def test_train_keeps_user_callbacks(rng):
     assert seen == [0, 1]
 
 
+def test_score_each_epoch_adds_end_of_epoch_scores(rng):
+    x, y = _tiny_problem(rng, 64)
+    model = _tiny_model()
+    callback = training.score_each_epoch(x, y, batch_size=32)
+    run = training.train(model, x, y, epochs=2, batch_size=32, log=False, callbacks=[callback])
+    assert len(run.history["end_loss"]) == len(run.history["end_accuracy"]) == 2
+    loss, accuracy = model.evaluate(x, y, batch_size=32, verbose=0)  # the final weights, scored alike
+    assert run.history["end_loss"][-1] == pytest.approx(loss, rel=1e-5)
+    assert run.history["end_accuracy"][-1] == pytest.approx(accuracy, rel=1e-5)
+
+
 def test_epoch_logger_every(capsys):
     logger = training.EpochLogger(every=2, show_time=False)
     logger.set_params({"epochs": 5})

@@ -82,7 +82,7 @@ q1 = Exercise(
 
 _Q2_EXPLANATIONS = {
     "a": (
-        "a leak would make the validation loss look good all the way, not rise after epoch 8. And epoch 1's "
+        "a leak would make the validation loss look good all the way, not get worse after epoch 8. And epoch 1's "
         "training loss (0.62) is high with no leak at all: it is an average over the epoch's batches, and the "
         "first ones met nearly random weights. The validation loss (0.45) was measured after the epoch."
     ),
@@ -93,9 +93,9 @@ _Q2_EXPLANATIONS = {
         "with the weights at the end of the epoch."
     ),
     "c": (
-        "right: from epoch 8 to 30 the training loss fell from 0.27 to 0.12 while the validation loss rose "
-        "from 0.33 to 0.41. This late in training the epoch average is close to the end-of-epoch value (the "
-        "lesson checked it at epoch 10), so the training images really score far better: 0.12 against 0.41."
+        "right: after epoch 8 the validation loss stopped improving (0.33 was its lowest; 0.41 at epoch 30) "
+        "while the gap between the losses grew from 0.06 to 0.29. This late in training the epoch average is "
+        "close to the end-of-epoch value (the lesson checked it at epoch 10), so the two are measured alike."
     ),
     "d": (
         "the training loss does keep falling, but that only says the network gets better at the images it "
@@ -114,19 +114,20 @@ q2 = Exercise(
     "Exercise 2 · Read someone else's learning curves",
     test=choice_test("c", _Q2_EXPLANATIONS),
     hint="""\
-        The lesson's sign of overfitting has two parts: what the training loss does and what the
-        validation loss does, over the same epochs. Which row of the table is an average taken while
+        The lesson's sign of overfitting has two parts: the gap between the two losses grows, while
+        the validation loss stops improving. Which row of the table is an average taken while
         the weights change, and in which epochs does that matter (the lesson compared it with the
         end value at epoch 10)? Then check each option against the numbers.""",
     solution="""\
-        answer = "c"   # epochs 8 -> 30: training loss 0.27 -> 0.12, validation loss 0.33 -> 0.41""",
+        answer = "c"   # after epoch 8: gap 0.06 -> 0.29, validation loss no better than its 0.33""",
     reference="c",
     wrong_answers=("a", "b", "d", "e", 4),
     explanation="""\
-        Overfitting shows as a training loss that keeps falling while the validation loss stops
-        falling or rises; with the same weights the training images then score better than new ones.
+        Overfitting shows as a gap between training and validation loss (measured alike) that keeps
+        growing while the validation loss stops improving: here from 0.06 at epoch 8 to 0.29 at
+        epoch 30, with the validation loss lowest at epoch 8.
         Leave epoch 1 out of the comparison: its training loss is an average over batches met while
-        the weights were nearly random. Once the validation loss rises, more epochs only cost: keep
+        the weights were nearly random. Once the validation loss stops improving, more epochs only cost: keep
         the weights of about epoch 8 (Keras's EarlyStopping callback with restore_best_weights=True
         does that for you).""",
     level=2,
@@ -296,7 +297,7 @@ def _test_q4(function):
         raise Wrong(
             f"{what}: right shape, wrong numbers. The kernel has shape (784, neurons): row p holds pixel p's "
             "weights for every neuron, so one neuron's 784 weights are a *column*. A reshape alone cuts the rows "
-            "into pieces; transpose first (kernel.T), then reshape."
+            "into pieces: bring the neuron axis first, then reshape."
         )
     expect_array(got, expected, what, atol=1e-6)
 
@@ -305,9 +306,10 @@ q4 = Exercise(
     "Exercise 4 · What a hidden neuron looks for",
     test=_test_q4,
     hint="""\
-        Look at the shape of the kernel, the first array get_weights() returns: which axis runs over
-        the 784 pixels and which over the neurons? One neuron's weights, one per pixel, can be
-        drawn as a 28 x 28 image once they are in the right order.""",
+        model.get_layer("hidden").get_weights() gives a list of arrays. Print their shapes: which one
+        holds the weights, which axis runs over the 784 pixels and which over the neurons? Flatten
+        lays the pixels out row by row, as reshape does: in which order must the axes be before
+        the reshape, so that result[k] holds neuron k?""",
     solution="""\
         def hidden_templates(model):
             kernel = model.get_layer("hidden").get_weights()[0]   # (784, neurons): column k = neuron k
@@ -317,9 +319,9 @@ q4 = Exercise(
     explanation="""\
         Each hidden neuron computes one weighted sum of all 784 pixels, so its weights form one
         image-sized template: light where bright pixels raise its output, dark where they lower it.
-        Draw ten of them with the cell below. Typically most look noisy, with a shape here and
-        there: an outline, or a dark stripe like the gap between trouser legs (a neuron that helps
-        to pick out trousers). Yours depend on the random start, so they differ between computers.""",
+        Draw ten of them with the cell below and look for an outline, or a stripe such as the gap
+        between trouser legs (a neuron that would help to pick out trousers). They depend on the
+        random start, so they differ between computers.""",
     level=3,
     kinds=("code", "beyond"),
 )
