@@ -99,24 +99,23 @@ Q2_RUNS = {"A": (99.18, 99.27, 99.10), "B": (99.30, 99.16, 99.21),
 
 _Q2_EXPLANATIONS = {
     "a": (
-        "a higher mean is not enough. B's mean is only 0.04 points above A's, while A's three seeds alone span "
-        "0.17 points (99.10 to 99.27) and B's 0.14: the ranges overlap, so the seeds alone could give that "
-        "difference. C and D are another story: compare the gap with the spread there too."
+        "a higher mean is not enough. By the rule, compare B - A at each seed with the spread: +0.12, -0.11, "
+        "+0.11, against a spread of 0.17 (A's seeds run from 99.10 to 99.27). B is even behind at seed 1, so the "
+        "seeds alone could give that difference. Check C and D the same way."
     ),
     "b": (
-        "right, by the lesson's rule: D is ahead of C at every seed by at least 0.12 points (99.26 vs 99.14 at "
-        "seed 1), more than either variant's spread (at most 0.07): resolved. B is behind A at seed 1 (99.16 vs "
-        "99.27), and the means differ by only 0.04 points, inside spreads of 0.14-0.17: not resolved."
+        "right, by the lesson's rule: D - C is +0.21, +0.12, +0.21 at the three seeds, every gap more than the "
+        "spread (at most 0.07): resolved. B - A is +0.12, -0.11, +0.11, against a spread of 0.17: not resolved."
     ),
     "c": (
-        "three seeds are enough when the difference is large against the spread. C's seeds span 0.04 points and "
-        "D's 0.07, and D's worst seed (99.26) beats C's best (99.14): the ranges do not even overlap. What three "
-        "seeds cannot resolve is a difference as small as A's and B's."
+        "three seeds are enough when every gap is large against the spread. D - C is +0.21, +0.12, +0.21, while "
+        "C's seeds span 0.04 points and D's 0.07. What three seeds cannot resolve is a difference as small as "
+        "A's and B's."
     ),
     "d": (
-        "the best seed is one lucky run, not a measurement of the variant. B's best (99.30) beats A's best (99.27) "
-        "by 0.03 points, while A's own three seeds span 0.17: another seed could swap them. Compare each gap "
-        "between the means with the spread of the seeds instead."
+        "the best seed is one lucky run, not a measurement of the variant. By the rule, compare each seed's gap "
+        "with the spread: B - A is -0.11 at seed 1 and at most +0.12 elsewhere, inside A's spread of 0.17, so "
+        "another seed could swap them."
     ),
 }
 
@@ -127,7 +126,7 @@ q2 = Exercise(
         The lesson's design table printed every seed of each row, and its rule (What the changes buy)
         said when a difference is resolved. Read each pair here the same way.""",
     solution="""\
-        answer = "b"   # A-B: 0.04 points inside a spread of ~0.15; D's worst seed beats C's best""",
+        answer = "b"   # D - C: +0.21 +0.12 +0.21, all above the spread 0.07; B - A: -0.11 at seed 1""",
     reference="b",
     wrong_answers=("a", "c", "d", 2),
     explanation="""\
@@ -351,8 +350,8 @@ q4 = Exercise(
         Loop over model.layers and skip every layer that is neither a Conv2D nor a Dense (isinstance
         tells you the kind). For each kind, ask: how many weights (layer.kernel.shape), and how many
         times does one image use each of them? A Dense weight meets its input once. A Conv2D weight is
-        used once at every place the kernel visits: which column of model.summary() counts those
-        places? In code, a layer's layer.output.shape is that column: (None, rows, cols, channels).""",
+        used once at every place the kernel visits. The lesson already read, for every layer, how many
+        places that is (how did it get from 28 to 26?); what Keras prints there, each layer object keeps too.""",
     solution="""\
         def multiply_adds(model):
             total = 0
